@@ -1,0 +1,250 @@
+import { createSign } from 'node:crypto';
+import { expect } from 'chai';
+import jsonwebtoken from 'jsonwebtoken';
+import { Jam, JamError, type JamErrorCode, type JwtAlgorithm, type JwtOptions } from 'koa-jam';
+import { freezeClock, type FrozenClock } from '../../helpers/clock.js';
+import { keyPairFor, SECRET } from '../../helpers/keys.js';
+import { craftToken, decodeSegment } from '../../helpers/tokens.js';
+
+const ALGS: JwtAlgorithm[] = [
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'PS256',
+  'PS384',
+  'PS512',
+];
+
+function jamFor(alg: JwtAlgorithm, extra: JwtOptions = {}): Jam {
+  const keys = alg.startsWith('HS') ? { secretKey: SECRET } : { privateKey: keyPairFor(alg).privatePem };
+  return new Jam({ jwt: { alg, ...keys, ...extra } });
+}
+
+async function rejection(promise: Promise<unknown>, code: JamErrorCode): Promise<JamError> {
+  const err = await promise.then(
+    () => expect.fail(`expected ${code}`),
+    (e: unknown) => e,
+  );
+  expect(err).to.be.instanceOf(JamError);
+  expect((err as JamError).code, (err as Error).message).to.equal(code);
+  return err as JamError;
+}
+
+describe('JWT', () => {
+  let clock: FrozenClock;
+  beforeEach(() => (clock = freezeClock()));
+  afterEach(() => clock.uninstall());
+
+  describe('makePayload', () => {
+    it('adds iat, exp and a unique jti; fields of data win', () => {
+      const jam = jamFor('HS256', { expire: 120 });
+      const now = Math.floor(Date.now() / 1000);
+      const a = jam.makePayload({ user: 1 });
+      expect(a).to.include({ user: 1, iat: now, exp: now + 120 });
+      expect(a.jti).to.be.a('string').with.length.greaterThan(30);
+      expect(jam.makePayload({}).jti).not.to.equal(a.jti);
+      expect(jam.makePayload({ exp: 5, jti: 'mine' })).to.include({ exp: 5, jti: 'mine' });
+      expect(jam.makePayload({}, { exp: 10 }).exp).to.equal(now + 10);
+    });
+
+    it('adds the configured issuer and audience', () => {
+      expect(jamFor('HS256', { issuer: 'me', audience: 'you' }).makePayload({})).to.include({
+        iss: 'me',
+        aud: 'you',
+      });
+    });
+  });
+
+  describe('round trip', () => {
+    for (const alg of ALGS) {
+      it(`${alg}: signs the payload exactly as given and verifies it`, async () => {
+        const jam = jamFor(alg);
+        const payload = jam.makePayload({ sub: '42', roles: ['a'] });
+        const token = await jam.genJwtToken(payload);
+        expect(decodeSegment(token, 0)).to.deep.equal({ alg, typ: 'JWT' });
+        expect(decodeSegment(token, 1)).to.deep.equal(payload);
+        expect(await jam.verifyJwtToken(token)).to.deep.equal(payload);
+        // An independent check of the algorithm on the wire (Jam's Python original signed HS512 with SHA-256).
+        const verifyKey = alg.startsWith('HS') ? SECRET : keyPairFor(alg).publicKey;
+        expect(jsonwebtoken.verify(token, verifyKey, { algorithms: [alg] })).to.deep.equal(payload);
+      });
+    }
+
+    it('adds no claims to a bare payload', async () => {
+      const jam = jamFor('HS256');
+      const token = await jam.genJwtToken({ user: 1 });
+      expect(decodeSegment(token, 1)).to.deep.equal({ user: 1 });
+      expect(await jam.verifyJwtToken(token, { checkExp: false })).to.deep.equal({ user: 1 });
+    });
+
+    it("returns a frozen payload, so one request cannot change another one's", async () => {
+      const jam = jamFor('HS256');
+      const payload = await jam.verifyJwtToken(await jam.genJwtToken(jam.makePayload({ nested: { a: 1 } })));
+      expect(Object.isFrozen(payload)).to.equal(true);
+      expect(Object.isFrozen(payload.nested)).to.equal(true);
+    });
+  });
+
+  describe('refuses', () => {
+    const jam = () => jamFor('HS256', { cache: false });
+
+    it('a tampered signature or payload', async () => {
+      const j = jam();
+      const token = await j.genJwtToken(j.makePayload({ admin: false }));
+      const [h, p, s] = token.split('.');
+      const flipped = s.slice(0, -2) + (s.at(-2) === 'A' ? 'B' : 'A') + s.at(-1);
+      await rejection(j.verifyJwtToken(`${h}.${p}.${flipped}`), 'ERR_JWT_INVALID');
+      const forged = Buffer.from(JSON.stringify({ ...decodeSegment(token, 1), admin: true })).toString(
+        'base64url',
+      );
+      await rejection(j.verifyJwtToken(`${h}.${forged}.${s}`), 'ERR_JWT_INVALID');
+    });
+
+    it('alg none, in any spelling', async () => {
+      const j = jam();
+      const payload = j.makePayload({});
+      for (const alg of ['none', 'None', 'NONE']) {
+        await rejection(j.verifyJwtToken(craftToken({ alg, typ: 'JWT' }, payload)), 'ERR_JWT_INVALID');
+      }
+    });
+
+    it('an HS256 token signed with the RS public key (key confusion)', async () => {
+      const { publicPem } = keyPairFor('RS256');
+      const rs = jamFor('RS256', { cache: false });
+      const token = craftToken({ alg: 'HS256', typ: 'JWT' }, rs.makePayload({ admin: true }), publicPem);
+      await rejection(rs.verifyJwtToken(token), 'ERR_JWT_INVALID');
+    });
+
+    it('a token of another algorithm than the configured one', async () => {
+      const signer = jamFor('HS512');
+      const token = await signer.genJwtToken(signer.makePayload({}));
+      await rejection(jam().verifyJwtToken(token), 'ERR_JWT_INVALID');
+    });
+
+    it('an expired token, and a token without exp', async () => {
+      const j = jam();
+      const token = await j.genJwtToken(j.makePayload({}, { exp: 60 }));
+      clock.tick(60_000);
+      await rejection(j.verifyJwtToken(token), 'ERR_JWT_EXPIRED');
+      expect(await j.verifyJwtToken(token, { checkExp: false })).to.have.property('jti');
+      await rejection(j.verifyJwtToken(await j.genJwtToken({ sub: '1' })), 'ERR_JWT_INVALID');
+    });
+
+    it('a token that is not valid yet, or issued in the future', async () => {
+      const j = jam();
+      const now = Math.floor(Date.now() / 1000);
+      await rejection(
+        j.verifyJwtToken(await j.genJwtToken({ nbf: now + 30, exp: now + 90 })),
+        'ERR_JWT_NOT_BEFORE',
+      );
+      await rejection(
+        j.verifyJwtToken(await j.genJwtToken({ iat: now + 30, exp: now + 90 })),
+        'ERR_JWT_INVALID',
+      );
+      const tolerant = jamFor('HS256', { clockTolerance: 60 });
+      expect(
+        await tolerant.verifyJwtToken(await j.genJwtToken({ nbf: now + 30, exp: now + 90 })),
+      ).to.have.property('nbf');
+    });
+
+    it('a wrong issuer or audience', async () => {
+      const j = jamFor('HS256', { issuer: 'me', audience: ['api'] });
+      const base = j.makePayload({});
+      await rejection(j.verifyJwtToken(await j.genJwtToken({ ...base, iss: 'evil' })), 'ERR_JWT_INVALID');
+      await rejection(j.verifyJwtToken(await j.genJwtToken({ ...base, aud: 'other' })), 'ERR_JWT_INVALID');
+      const { iss: _iss, ...noIssuer } = base;
+      await rejection(j.verifyJwtToken(await j.genJwtToken(noIssuer)), 'ERR_JWT_INVALID');
+      expect(await j.verifyJwtToken(await j.genJwtToken(base))).to.deep.equal(base);
+    });
+
+    it('truncated, non-base64, oversized and non-object tokens', async () => {
+      const j = jam();
+      const token = await j.genJwtToken(j.makePayload({}));
+      const cases = [
+        token.slice(0, token.lastIndexOf('.')),
+        token.slice(0, 20),
+        `${token}.extra`,
+        token.replace('.', '.!@#$'),
+        '%%%.***.&&&',
+        '',
+        'a'.repeat(10_000),
+        craftToken({ alg: 'HS256', typ: 'JWT' }, 'just a string', SECRET),
+        craftToken({ alg: 'HS256', typ: 'JWT' }, [1, 2], SECRET),
+      ];
+      for (const bad of cases) await rejection(j.verifyJwtToken(bad), 'ERR_JWT_INVALID');
+      await rejection(j.verifyJwtToken(42 as never), 'ERR_JWT_INVALID');
+    });
+
+    it('and says why without echoing the token', async () => {
+      const j = jam();
+      const token = await j.genJwtToken(j.makePayload({}));
+      const err = await rejection(j.verifyJwtToken(token + 'x'), 'ERR_JWT_INVALID');
+      expect(err.message).not.to.contain(token.split('.')[2]);
+      expect(err.status).to.equal(401);
+    });
+  });
+
+  it('PS256 accepts tokens from RSA-PSS signers and RS256 refuses them', async () => {
+    const { privateKey } = keyPairFor('PS256');
+    const ps = jamFor('PS256');
+    const token = await ps.genJwtToken(ps.makePayload({}));
+    await rejection(jamFor('RS256').verifyJwtToken(token), 'ERR_JWT_INVALID');
+    const body = token.split('.').slice(0, 2).join('.');
+    // A PKCS#1 v1.5 signature under a PS256 header must not pass.
+    const v15 = createSign('sha256').update(body).sign(privateKey, 'base64url');
+    await rejection(jamFor('PS256', { cache: false }).verifyJwtToken(`${body}.${v15}`), 'ERR_JWT_INVALID');
+  });
+
+  describe('verified-token cache', () => {
+    it('answers a repeated token from the cache', async () => {
+      const jam = jamFor('HS256');
+      const token = await jam.genJwtToken(jam.makePayload({}));
+      const first = await jam.verifyJwtToken(token);
+      const second = await jam.verifyJwtToken(token);
+      expect(second).to.equal(first);
+      expect(jam.jwtCacheStats()).to.include({ size: 1, hits: 1, misses: 1 });
+    });
+
+    it("drops an entry at the token's exp, and then refuses the token", async () => {
+      const jam = jamFor('HS256');
+      const token = await jam.genJwtToken(jam.makePayload({}, { exp: 30 }));
+      await jam.verifyJwtToken(token);
+      clock.tick(29_999);
+      await jam.verifyJwtToken(token);
+      expect(jam.jwtCacheStats()).to.include({ hits: 1 });
+      clock.tick(1);
+      await rejection(jam.verifyJwtToken(token), 'ERR_JWT_EXPIRED');
+      expect(jam.jwtCacheStats()).to.include({ size: 0, hits: 1, misses: 2 });
+    });
+
+    it('stays within maxEntries, evicting the least recently used', async () => {
+      const jam = jamFor('HS256', { cache: { maxEntries: 3 } });
+      const tokens = await Promise.all([1, 2, 3, 4].map((n) => jam.genJwtToken(jam.makePayload({ n }))));
+      for (const token of tokens.slice(0, 3)) await jam.verifyJwtToken(token);
+      await jam.verifyJwtToken(tokens[0]); // token 0 is now the most recent; token 1 the least
+      await jam.verifyJwtToken(tokens[3]);
+      expect(jam.jwtCacheStats()).to.include({ size: 3, maxEntries: 3, hits: 1, misses: 4 });
+      await jam.verifyJwtToken(tokens[0]);
+      await jam.verifyJwtToken(tokens[1]);
+      expect(jam.jwtCacheStats()).to.include({ hits: 2, misses: 5 });
+    });
+
+    it('does not cache a token verified without the exp check, nor a refused one', async () => {
+      const jam = jamFor('HS256');
+      await jam.verifyJwtToken(await jam.genJwtToken({ user: 1 }), { checkExp: false });
+      await jam.verifyJwtToken('bad.token.here').catch(() => undefined);
+      expect(jam.jwtCacheStats()).to.include({ size: 0 });
+    });
+
+    it('can be turned off', async () => {
+      const jam = jamFor('HS256', { cache: false });
+      expect(jam.jwtCacheStats()).to.equal(undefined);
+    });
+  });
+});

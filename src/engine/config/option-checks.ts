@@ -1,0 +1,68 @@
+import { JamError } from '../jam-error.js';
+
+/** Validation helpers for config sections; every failure is an ERR_CONFIG naming the option. */
+
+export function configError(message: string, cause?: unknown): JamError {
+  return new JamError('ERR_CONFIG', message, cause === undefined ? undefined : { cause });
+}
+
+export function checkSection(
+  path: string,
+  value: unknown,
+  allowed: readonly string[],
+): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw configError(`${path} must be an object`);
+  }
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) {
+      throw configError(`unknown option ${path}.${key} (known: ${allowed.join(', ')})`);
+    }
+  }
+  return value as Record<string, unknown>;
+}
+
+export function checkPositiveNumber(path: string, value: unknown, { integer = false } = {}): number {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value <= 0 ||
+    (integer && !Number.isInteger(value))
+  ) {
+    throw configError(`${path} must be a positive ${integer ? 'integer' : 'number'}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function checkNonNegativeNumber(path: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw configError(`${path} must be a number >= 0, got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function checkBoolean(path: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw configError(`${path} must be true or false, got ${describe(value)}`);
+  return value;
+}
+
+export function checkOneOf<T extends string>(path: string, value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) {
+    throw configError(`${path} must be one of ${allowed.join(', ')}, got ${describe(value)}`);
+  }
+  return value as T;
+}
+
+export function checkString(path: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw configError(`${path} must be a non-empty string`);
+  return value;
+}
+
+/** Describes a bad value without echoing strings, which may be secrets. */
+function describe(value: unknown): string {
+  if (typeof value === 'string') return 'a string';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return typeof value;
+}

@@ -1,0 +1,49 @@
+import type { KeyObject } from 'node:crypto';
+
+export const JWT_ALGORITHMS = [
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'PS256',
+  'PS384',
+  'PS512',
+] as const;
+
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
+export function isHmac(alg: JwtAlgorithm): boolean {
+  return alg.startsWith('HS');
+}
+
+/** RFC 7518 §3.2: an HMAC key must be at least as long as the hash output. */
+export function minimumSecretBytes(alg: JwtAlgorithm): number {
+  return Number(alg.slice(2)) / 8;
+}
+
+const EC_CURVES: Record<string, string> = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' };
+const MIN_RSA_BITS = 2048;
+
+/** Why `key` cannot serve `alg`, or undefined when it can. */
+export function asymmetricKeyProblem(alg: JwtAlgorithm, key: KeyObject): string | undefined {
+  const type = key.asymmetricKeyType;
+  const details = key.asymmetricKeyDetails ?? {};
+  if (alg.startsWith('ES')) {
+    if (type !== 'ec') return `${alg} needs an EC key, got ${type ?? key.type}`;
+    if (details.namedCurve !== EC_CURVES[alg]) {
+      return `${alg} needs an EC key on curve ${EC_CURVES[alg]}, got ${details.namedCurve}`;
+    }
+    return undefined;
+  }
+  const rsaTypes = alg.startsWith('PS') ? ['rsa', 'rsa-pss'] : ['rsa'];
+  if (!rsaTypes.includes(type ?? '')) return `${alg} needs an RSA key, got ${type ?? key.type}`;
+  if ((details.modulusLength ?? 0) < MIN_RSA_BITS) {
+    return `${alg} needs an RSA key of at least ${MIN_RSA_BITS} bits, got ${details.modulusLength}`;
+  }
+  return undefined;
+}

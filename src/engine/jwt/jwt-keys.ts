@@ -1,0 +1,98 @@
+import {
+  createPrivateKey,
+  createPublicKey,
+  createSecretKey,
+  KeyObject,
+  randomBytes,
+  sign as cryptoSign,
+  verify as cryptoVerify,
+} from 'node:crypto';
+import { configError } from '../config/option-checks.js';
+import { asymmetricKeyProblem, isHmac, minimumSecretBytes, type JwtAlgorithm } from './jwt-algorithms.js';
+
+export type KeyInput = string | Buffer | KeyObject;
+
+/** The KeyObjects one algorithm signs and verifies with; `signingKey` is absent on a verify-only instance. */
+export interface JwtKeys {
+  signingKey?: KeyObject;
+  verifyingKey: KeyObject;
+}
+
+interface KeySources {
+  secretKey?: KeyInput;
+  privateKey?: KeyInput;
+  publicKey?: KeyInput;
+}
+
+/**
+ * Builds KeyObjects once, at construction: jsonwebtoken verifies about 50x faster with a KeyObject
+ * than with a string secret, which it would re-parse on every call.
+ */
+export function buildJwtKeys(alg: JwtAlgorithm, sources: KeySources): JwtKeys {
+  return isHmac(alg) ? buildSecretKey(alg, sources.secretKey) : buildKeyPair(alg, sources);
+}
+
+function buildSecretKey(alg: JwtAlgorithm, input: KeyInput | undefined): JwtKeys {
+  if (input === undefined || input === '') {
+    throw configError(`jwt.secretKey (or JAM_JWT_SECRET_KEY) is required for ${alg}`);
+  }
+  let key: KeyObject;
+  if (input instanceof KeyObject) {
+    if (input.type !== 'secret')
+      throw configError(`jwt.secretKey for ${alg} must be a secret key, got a ${input.type} key`);
+    key = input;
+  } else {
+    key = createSecretKey(typeof input === 'string' ? Buffer.from(input, 'utf8') : input);
+  }
+  const min = minimumSecretBytes(alg);
+  if (key.symmetricKeySize! < min) {
+    throw configError(
+      `jwt.secretKey must be at least ${min} bytes for ${alg}, got ${key.symmetricKeySize}; ` +
+        `generate one with: node -e "console.log(require('crypto').randomBytes(${min}).toString('base64url'))"`,
+    );
+  }
+  return { signingKey: key, verifyingKey: key };
+}
+
+function buildKeyPair(alg: JwtAlgorithm, { privateKey, publicKey, secretKey }: KeySources): JwtKeys {
+  if (privateKey === undefined && publicKey === undefined) {
+    const hint = secretKey === undefined ? '' : ' (jwt.secretKey is only used by HS* algorithms)';
+    throw configError(
+      `${alg} needs jwt.privateKey and/or jwt.publicKey (or JAM_JWT_PRIVATE_KEY / JAM_JWT_PUBLIC_KEY)${hint}`,
+    );
+  }
+  const signingKey = privateKey === undefined ? undefined : toKey('jwt.privateKey', privateKey, 'private');
+  const verifyingKey =
+    publicKey === undefined ? createPublicKey(signingKey!) : toKey('jwt.publicKey', publicKey, 'public');
+  for (const [name, key] of [
+    ['jwt.privateKey', signingKey],
+    ['jwt.publicKey', verifyingKey],
+  ] as const) {
+    const problem = key && asymmetricKeyProblem(alg, key);
+    if (problem) throw configError(`${name}: ${problem}`);
+  }
+  if (signingKey && publicKey !== undefined) assertPair(signingKey, verifyingKey);
+  return { signingKey, verifyingKey };
+}
+
+function toKey(name: string, input: KeyInput, kind: 'private' | 'public'): KeyObject {
+  if (input instanceof KeyObject) {
+    if (input.type === kind) return input;
+    if (kind === 'public' && input.type === 'private') return createPublicKey(input);
+    throw configError(`${name} must be a ${kind} key, got a ${input.type} key`);
+  }
+  try {
+    return kind === 'private' ? createPrivateKey(input) : createPublicKey(input);
+  } catch (err) {
+    throw configError(`${name} is not a valid ${kind} key in PEM format`, err);
+  }
+}
+
+/** Fails fast when publicKey is not the half of privateKey, instead of at the first verify. */
+function assertPair(privateKey: KeyObject, publicKey: KeyObject): void {
+  const probe = randomBytes(16);
+  const signature = cryptoSign('sha256', probe, privateKey);
+  if (!cryptoVerify('sha256', probe, publicKey, signature)) {
+    throw configError('jwt.publicKey does not match jwt.privateKey');
+  }
+}

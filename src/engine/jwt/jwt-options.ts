@@ -1,0 +1,107 @@
+import {
+  checkBoolean,
+  checkNonNegativeNumber,
+  checkOneOf,
+  checkPositiveNumber,
+  checkSection,
+  checkString,
+  configError,
+} from '../config/option-checks.js';
+import { JWT_ALGORITHMS, type JwtAlgorithm } from './jwt-algorithms.js';
+import { buildJwtKeys, type JwtKeys, type KeyInput } from './jwt-keys.js';
+
+/** The `jwt` section of the Jam config. */
+export interface JwtOptions {
+  /** Signing algorithm; tokens are only ever verified with this one. Default `HS256`. */
+  alg?: JwtAlgorithm;
+  /** HS* secret: a string (used as its UTF-8 bytes), a Buffer or a secret KeyObject. */
+  secretKey?: KeyInput;
+  /** PEM string or KeyObject; without it the instance can verify but not sign. */
+  privateKey?: KeyInput;
+  /** PEM string or KeyObject; derived from `privateKey` when absent. */
+  publicKey?: KeyInput;
+  /** Token lifetime in seconds used by `makePayload`. Default 3600. */
+  expire?: number;
+  /** Put into `makePayload`'s output and required by `verifyJwtToken` when set. */
+  issuer?: string;
+  /** Put into `makePayload`'s output and required by `verifyJwtToken` when set. */
+  audience?: string | string[];
+  /** Seconds of clock skew accepted for `exp`, `nbf` and `iat`. Default 0. */
+  clockTolerance?: number;
+  /** Cache verified tokens in process (LRU); a hit still runs the list check. Default true. */
+  cache?: boolean | { maxEntries?: number };
+  /** Longest token accepted; longer ones are refused before any parsing or crypto. Default 8192. */
+  maxTokenLength?: number;
+}
+
+export interface ResolvedJwtOptions {
+  alg: JwtAlgorithm;
+  keys: JwtKeys;
+  expire: number;
+  issuer?: string;
+  audience?: string | string[];
+  clockTolerance: number;
+  cacheSize: number;
+  maxTokenLength: number;
+}
+
+const KNOWN = [
+  'alg',
+  'secretKey',
+  'privateKey',
+  'publicKey',
+  'expire',
+  'issuer',
+  'audience',
+  'clockTolerance',
+  'cache',
+  'maxTokenLength',
+] as const;
+
+const DEFAULTS = {
+  alg: 'HS256',
+  expire: 3600,
+  clockTolerance: 0,
+  cache: true,
+  maxTokenLength: 8192,
+} as const;
+const DEFAULT_CACHE_SIZE = 10_000;
+
+export function resolveJwtOptions(
+  input: JwtOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedJwtOptions {
+  checkSection('jwt', input, KNOWN);
+  const options = { ...DEFAULTS, ...input };
+  const alg = checkOneOf('jwt.alg', options.alg, JWT_ALGORITHMS);
+  const keys = buildJwtKeys(alg, {
+    // The config wins over the environment.
+    secretKey: options.secretKey ?? env.JAM_JWT_SECRET_KEY,
+    privateKey: options.privateKey ?? env.JAM_JWT_PRIVATE_KEY,
+    publicKey: options.publicKey ?? env.JAM_JWT_PUBLIC_KEY,
+  });
+  return {
+    alg,
+    keys,
+    expire: checkPositiveNumber('jwt.expire', options.expire, { integer: true }),
+    issuer: options.issuer === undefined ? undefined : checkString('jwt.issuer', options.issuer),
+    audience: options.audience === undefined ? undefined : checkAudience(options.audience),
+    clockTolerance: checkNonNegativeNumber('jwt.clockTolerance', options.clockTolerance),
+    cacheSize: resolveCacheSize(options.cache),
+    maxTokenLength: checkPositiveNumber('jwt.maxTokenLength', options.maxTokenLength, { integer: true }),
+  };
+}
+
+function checkAudience(value: unknown): string | string[] {
+  if (Array.isArray(value) && value.length > 0)
+    return value.map((aud, i) => checkString(`jwt.audience[${i}]`, aud));
+  if (typeof value === 'string' && value !== '') return value;
+  throw configError('jwt.audience must be a non-empty string or array of strings');
+}
+
+function resolveCacheSize(cache: unknown): number {
+  if (typeof cache === 'boolean' || cache === undefined)
+    return checkBoolean('jwt.cache', cache ?? true) ? DEFAULT_CACHE_SIZE : 0;
+  const { maxEntries = DEFAULT_CACHE_SIZE } = checkSection('jwt.cache', cache, ['maxEntries']);
+  return checkPositiveNumber('jwt.cache.maxEntries', maxEntries, { integer: true });
+}

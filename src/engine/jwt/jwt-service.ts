@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import jsonwebtoken from 'jsonwebtoken';
+import { JamError } from '../jam-error.js';
+import type { JamPayload } from '../jam-payload.js';
+import { configError } from '../config/option-checks.js';
+import type { ResolvedJwtOptions } from './jwt-options.js';
+import { VerifiedTokenCache, type CacheStats } from './verified-token-cache.js';
+
+export interface MakePayloadOptions {
+  /** Lifetime in seconds, instead of the configured `expire`. */
+  exp?: number;
+}
+
+export interface VerifyJwtOptions {
+  /** Reject expired tokens and tokens without `exp`. Default true. */
+  checkExp?: boolean;
+  /** Consult the revocation list when one is configured. Default true. */
+  checkList?: boolean;
+}
+
+/** Issues and verifies JWTs for one Jam instance; knows nothing of HTTP. */
+export class JwtService {
+  readonly #options: ResolvedJwtOptions;
+  readonly #cache?: VerifiedTokenCache;
+  readonly #verifyOptions: jsonwebtoken.VerifyOptions & { complete?: false };
+
+  constructor(options: ResolvedJwtOptions) {
+    this.#options = options;
+    this.#cache = options.cacheSize > 0 ? new VerifiedTokenCache(options.cacheSize) : undefined;
+    this.#verifyOptions = {
+      algorithms: [options.alg], // pinned: the token header never picks the algorithm
+      issuer: options.issuer,
+      audience: options.audience as jsonwebtoken.VerifyOptions['audience'],
+      clockTolerance: options.clockTolerance,
+    };
+  }
+
+  makePayload<T extends object>(data: T, { exp }: MakePayloadOptions = {}): JamPayload & T {
+    if (exp !== undefined && (!Number.isInteger(exp) || exp <= 0)) {
+      throw new JamError('ERR_JWT_INVALID', 'makePayload: exp must be a positive integer number of seconds');
+    }
+    const iat = Math.floor(Date.now() / 1000);
+    const { issuer, audience } = this.#options;
+    return {
+      iat,
+      exp: iat + (exp ?? this.#options.expire),
+      jti: randomUUID(),
+      ...(issuer === undefined ? {} : { iss: issuer }),
+      ...(audience === undefined ? {} : { aud: audience }),
+      ...data,
+    };
+  }
+
+  sign(payload: JamPayload): string {
+    const { signingKey } = this.#options.keys;
+    if (signingKey === undefined) {
+      throw configError(
+        'genJwtToken needs jwt.privateKey: this instance only has a public key and can only verify',
+      );
+    }
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+      throw new JamError('ERR_JWT_INVALID', 'genJwtToken: the payload must be a plain object');
+    }
+    try {
+      return jsonwebtoken.sign(payload, signingKey, {
+        algorithm: this.#options.alg,
+        header: { alg: this.#options.alg, typ: 'JWT' },
+        // jsonwebtoken adds an iat unless told not to, and drops a given one when told: ask only when there is none.
+        noTimestamp: payload.iat === undefined,
+      });
+    } catch (err) {
+      throw new JamError('ERR_JWT_INVALID', `genJwtToken: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** Signature and claim checks, through the cache; the list check is the caller's. */
+  verify(token: unknown, { checkExp = true }: VerifyJwtOptions = {}): JamPayload {
+    if (typeof token !== 'string' || token.length === 0) throw invalid('token must be a non-empty string');
+    if (token.length > this.#options.maxTokenLength) throw invalid('token is longer than jwt.maxTokenLength');
+    const nowMs = Date.now();
+    const key = this.#cache && VerifiedTokenCache.keyOf(token);
+    const cached = key && this.#cache!.get(key, nowMs);
+    if (cached) return cached;
+    const payload = this.#verifyUncached(token, checkExp, nowMs);
+    // Only fully checked tokens are cached; the entry dies at exp, so a hit is never an expired token.
+    if (key && checkExp) this.#cache!.set(key, payload, payload.exp! * 1000);
+    return payload;
+  }
+
+  cacheStats(): CacheStats | undefined {
+    return this.#cache?.stats();
+  }
+
+  #verifyUncached(token: string, checkExp: boolean, nowMs: number): JamPayload {
+    let decoded: unknown;
+    try {
+      decoded = jsonwebtoken.verify(token, this.#options.keys.verifyingKey, {
+        ...this.#verifyOptions,
+        ignoreExpiration: !checkExp,
+        clockTimestamp: Math.floor(nowMs / 1000),
+      });
+    } catch (err) {
+      throw fromJsonWebTokenError(err);
+    }
+    if (decoded === null || typeof decoded !== 'object' || Array.isArray(decoded)) {
+      throw invalid('payload is not a JSON object');
+    }
+    const payload = decoded as JamPayload;
+    if (checkExp && payload.exp === undefined) throw invalid('token has no exp claim');
+    if (payload.iat !== undefined && typeof payload.iat !== 'number') throw invalid('iat is not a number');
+    if (payload.iat !== undefined && payload.iat > nowMs / 1000 + this.#options.clockTolerance) {
+      throw invalid('token was issued in the future');
+    }
+    // Frozen: one verified payload may be shared by many requests through the cache.
+    return deepFreeze(payload);
+  }
+}
+
+function invalid(reason: string, cause?: unknown): JamError {
+  return new JamError(
+    'ERR_JWT_INVALID',
+    `invalid token: ${reason}`,
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+function fromJsonWebTokenError(err: unknown): JamError {
+  if (err instanceof jsonwebtoken.TokenExpiredError)
+    return new JamError('ERR_JWT_EXPIRED', 'token has expired', { cause: err });
+  if (err instanceof jsonwebtoken.NotBeforeError)
+    return new JamError('ERR_JWT_NOT_BEFORE', 'token is not valid yet', { cause: err });
+  // jsonwebtoken's messages name the failed check (signature, algorithm, audience...) and never the token.
+  return invalid(err instanceof Error ? err.message.replace(/^jwt /, '') : 'verification failed', err);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,54 @@
+import type { Context } from 'koa';
+
+/** Finds a credential in a request; returns undefined when there is none and never throws. */
+export type TokenResolver = (ctx: Context) => string | undefined;
+
+// RFC 6750 §2.1 / RFC 7235: case-insensitive scheme, one or more spaces, then the credential.
+const BEARER = /^bearer +([^\s]+) *$/i;
+
+export function fromCookie(name: string): TokenResolver {
+  return (ctx) => ctx.cookies.get(name) || undefined;
+}
+
+/** `Bearer <token>` in the named header; any other scheme (`Basic ...`) is no token. */
+export function fromBearerHeader(name = 'Authorization'): TokenResolver {
+  const header = name.toLowerCase();
+  return (ctx) => {
+    const value = ctx.headers[header];
+    return typeof value === 'string' ? BEARER.exec(value)?.[1] : undefined;
+  };
+}
+
+export interface CredentialSources {
+  /** Header carrying `Bearer <credential>`; null turns it off. */
+  headerName?: string | null;
+  /** Cookie carrying the credential, read before the header; null turns it off. */
+  cookieName?: string | null;
+}
+
+/** Cookie first, then header: the resolvers a sources option describes, validated once. */
+export function resolversFor(
+  owner: string,
+  { headerName, cookieName }: Required<CredentialSources>,
+): TokenResolver[] {
+  const resolvers: TokenResolver[] = [];
+  if (cookieName !== null) resolvers.push(fromCookie(checkName(owner, 'cookieName', cookieName)));
+  if (headerName !== null) resolvers.push(fromBearerHeader(checkName(owner, 'headerName', headerName)));
+  return resolvers;
+}
+
+/** First match wins. */
+export function firstCredential(resolvers: readonly TokenResolver[], ctx: Context): string | undefined {
+  for (const resolve of resolvers) {
+    const found = resolve(ctx);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+function checkName(owner: string, option: string, value: unknown): string {
+  if (typeof value !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value)) {
+    throw new TypeError(`${owner}: ${option} must be a header/cookie name or null`);
+  }
+  return value;
+}
