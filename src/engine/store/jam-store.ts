@@ -1,0 +1,79 @@
+import type Keyv from 'keyv';
+import { JamError } from '../jam-error.js';
+
+export interface JamStoreOptions {
+  /** What the store is for, named in error messages ("session store", "revocation list store"). */
+  purpose: string;
+  /** A call that fails or does not answer within this many milliseconds counts as an outage. */
+  timeoutMs: number;
+  /** Prepended to every key, so several Jam features can share one Keyv. */
+  prefix: string;
+  /** Closed by close(): true for stores koa-jam opened from a URL, false for a Keyv the user passed in. */
+  owned: boolean;
+}
+
+/**
+ * The one store interface the engine uses, over a Keyv. Keyv answers `undefined` and emits `error` when its
+ * backend is down, which would read as "no session" or "not revoked"; here every call is bounded in time
+ * and an outage rejects with ERR_STORE_UNAVAILABLE instead.
+ */
+export class JamStore {
+  readonly #keyv: Keyv;
+  readonly #options: JamStoreOptions;
+
+  constructor(keyv: Keyv, options: JamStoreOptions) {
+    this.#keyv = keyv;
+    this.#options = options;
+    keyv.throwOnErrors = true;
+    // Errors surface as rejected calls; without a listener an `error` event would crash the process.
+    keyv.on('error', () => {});
+  }
+
+  get keyv(): Keyv {
+    return this.#keyv;
+  }
+
+  get<T>(key: string): Promise<T | undefined> {
+    return this.#bounded('read', () => this.#keyv.get<T>(this.#options.prefix + key));
+  }
+
+  async set(key: string, value: unknown, ttlMs: number): Promise<void> {
+    const stored = await this.#bounded('write', () =>
+      this.#keyv.set(this.#options.prefix + key, value, ttlMs),
+    );
+    if (stored === false) throw this.#unavailable('write', 'the store refused the write');
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.#bounded('delete', () => this.#keyv.delete(this.#options.prefix + key));
+  }
+
+  async close(): Promise<void> {
+    if (this.#options.owned) await this.#keyv.disconnect().catch(() => undefined);
+  }
+
+  async #bounded<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(this.#unavailable(operation, `no answer within ${this.#options.timeoutMs} ms`)),
+        this.#options.timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([call(), timeout]);
+    } catch (err) {
+      throw err instanceof JamError
+        ? err
+        : this.#unavailable(operation, (err as Error)?.message ?? 'error', err);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #unavailable(operation: string, reason: string, cause?: unknown): JamError {
+    return new JamError('ERR_STORE_UNAVAILABLE', `${this.#options.purpose} ${operation} failed: ${reason}`, {
+      cause,
+    });
+  }
+}
