@@ -1,0 +1,153 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { BODY, type Headers, type ScenarioOptions } from './scenarios.js';
+import type { HarnessMessage, Population, ServerMessage } from './server.js';
+
+export interface LoadOptions {
+  connections: number;
+  warmupSeconds: number;
+  durationSeconds: number;
+}
+
+/** One measured run of one scenario. */
+export interface Sample {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  peakRssBytes: number;
+}
+
+export interface RunningServer {
+  url: string;
+  headers: Headers;
+  population?: Population;
+  /** Drives the server: a warm-up, then the measured run. */
+  load(options: LoadOptions): Promise<Sample>;
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 180_000; // generous: filling a store with a million sessions takes a while
+
+/** Starts a scenario's server in a fresh process and checks that its route answers the expected JSON. */
+export async function startServer(
+  id: string,
+  options: ScenarioOptions,
+  { cpuProfileDir }: { cpuProfileDir?: string } = {},
+): Promise<RunningServer> {
+  const execArgv = ['--expose-gc'];
+  if (cpuProfileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`);
+  const child = fork(join(__dirname, 'server.js'), [id, JSON.stringify(options)], {
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  try {
+    const ready = await nextMessage(child, 'ready', READY_TIMEOUT_MS);
+    const url = `http://127.0.0.1:${ready.port}/`;
+    await checkAnswer(id, url, ready.headers);
+    return {
+      url,
+      headers: ready.headers,
+      population: ready.population,
+      async load(loadOptions) {
+        const result = await drive(url, ready.headers, loadOptions);
+        const { peakRssBytes } = await request(child, 'stats');
+        return { ...result, peakRssBytes };
+      },
+      stop: () => stop(child),
+    };
+  } catch (err) {
+    await stop(child);
+    throw err;
+  }
+}
+
+async function checkAnswer(id: string, url: string, headers: Headers): Promise<void> {
+  const response = await fetch(url, { headers });
+  const body = await response.text();
+  if (response.status !== 200 || body !== BODY) {
+    throw new Error(`${id}: expected 200 ${BODY}, got ${response.status} ${body.slice(0, 200)}`);
+  }
+}
+
+async function drive(
+  url: string,
+  headers: Headers,
+  { connections, warmupSeconds, durationSeconds }: LoadOptions,
+): Promise<Omit<Sample, 'peakRssBytes'>> {
+  const common = { url, headers, connections, pipelining: 1, timeout: 10 };
+  await cannon({ ...common, duration: warmupSeconds });
+  const latencies: number[] = [];
+  const result = await cannon({ ...common, duration: durationSeconds }, latencies);
+  latencies.sort((a, b) => a - b);
+  return {
+    rps: result['2xx'] / result.duration,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+/** Runs autocannon; with `latencies`, collects every 2xx response time in exact milliseconds (its own histogram keeps whole ms). */
+function cannon(options: autocannon.Options, latencies?: number[]): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(options, (err, result) => (err ? reject(err) : resolve(result)));
+    if (latencies) {
+      instance.on('response', (_client, status, _bytes, ms) => {
+        if (status >= 200 && status < 300) latencies.push(ms);
+      });
+    }
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN;
+}
+
+function request(child: ChildProcess, type: 'stats'): Promise<Extract<ServerMessage, { type: 'stats' }>> {
+  const answer = nextMessage(child, type, 10_000);
+  child.send({ type } satisfies HarnessMessage);
+  return answer;
+}
+
+function nextMessage<T extends ServerMessage['type']>(
+  child: ChildProcess,
+  type: T,
+  timeoutMs: number,
+): Promise<Extract<ServerMessage, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => finish(new Error(`no ${type} from the server within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const onMessage = (message: ServerMessage) => {
+      if (message.type === type) finish(undefined, message as Extract<ServerMessage, { type: T }>);
+      else if (message.type === 'failed') finish(new Error(`server failed: ${message.message}`));
+    };
+    const onExit = (code: number | null) => finish(new Error(`server exited with ${code} before ${type}`));
+    function finish(err?: Error, message?: Extract<ServerMessage, { type: T }>) {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (err) reject(err);
+      else resolve(message!);
+    }
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+/** Asks the server to exit (so a CPU profile is written), and kills it by pid if it does not. */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  if (child.connected) child.send({ type: 'stop' } satisfies HarnessMessage);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}

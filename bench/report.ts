@@ -1,0 +1,254 @@
+import type { Machine } from './machine.js';
+import type { LoadOptions, Sample } from './measure.js';
+import { BASELINE, type Family } from './scenarios.js';
+import type { Population } from './server.js';
+
+/** The medians of one scenario (or one growth point) over the rounds, plus the worst of its faults. */
+export interface Summary {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  peakRssBytes: number;
+  samples: Sample[];
+}
+
+export interface ScenarioResult extends Summary {
+  id: string;
+  label: string;
+  family: Family;
+  /** Requests/s relative to bare Koa in the same run. */
+  ratio: number;
+}
+
+export interface GrowthResult extends Summary {
+  store: 'memory' | 'redis';
+  sessions: number;
+  population?: Population;
+}
+
+export interface TargetResult {
+  target: string;
+  measured?: number;
+  met?: boolean;
+}
+
+export interface Results {
+  date: string;
+  mode: 'full' | 'quick';
+  settings: LoadOptions & { rounds: number };
+  machine: Machine;
+  /** Load averages when the run ended, to compare with machine.loadAverage at its start. */
+  loadAverageAfter: number[];
+  scenarios: ScenarioResult[];
+  growth: GrowthResult[];
+  targets: TargetResult[];
+}
+
+export function summarize(samples: Sample[]): Summary {
+  const pick = (key: keyof Sample) => samples.map((sample) => sample[key]);
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  return {
+    rps: median(pick('rps')),
+    p50: median(pick('p50')),
+    p99: median(pick('p99')),
+    errors: sum(pick('errors')),
+    timeouts: sum(pick('timeouts')),
+    non2xx: sum(pick('non2xx')),
+    peakRssBytes: Math.max(...pick('peakRssBytes')),
+    samples,
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Faults the run must fail on: errors, timeouts and non-2xx answers (never slowness). */
+export function faults(results: Pick<Results, 'scenarios' | 'growth'>): string[] {
+  return [
+    ...results.scenarios.map((s) => [s.label, s] as const),
+    ...results.growth.map((g) => [growthLabel(g), g] as const),
+  ]
+    .filter(([, s]) => s.errors + s.timeouts + s.non2xx > 0)
+    .map(([label, s]) => `${label}: ${s.errors} errors, ${s.timeouts} timeouts, ${s.non2xx} non-2xx`);
+}
+
+export const growthLabel = (g: GrowthResult) => `jamSession ${g.store}, ${count(g.sessions)} sessions`;
+
+interface Target {
+  target: string;
+  measure(results: Pick<Results, 'scenarios' | 'growth'>): number | undefined;
+  /** The measured value must be at least this (or, with `atMost`, at most). */
+  bound: number;
+  atMost?: boolean;
+}
+
+const ratio = (a: string, b: string): Target['measure'] => {
+  return ({ scenarios }) => {
+    const [x, y] = [a, b].map((id) => scenarios.find((s) => s.id === id)?.rps);
+    return x !== undefined && y ? x / y : undefined;
+  };
+};
+
+/** The issue's targets: reported by the harness, never asserted by a timed test. */
+const TARGETS: Target[] = [
+  {
+    target: 'jamJwt HS256 with cache ≥ 0.90× bare Koa',
+    measure: ratio('jam-jwt-hs256-cache', BASELINE),
+    bound: 0.9,
+  },
+  {
+    target: 'jamJwt RS256 with cache ≥ 0.85× bare Koa',
+    measure: ratio('jam-jwt-rs256-cache', BASELINE),
+    bound: 0.85,
+  },
+  {
+    target: 'jamJwt ES256 with cache ≥ 0.85× bare Koa',
+    measure: ratio('jam-jwt-es256-cache', BASELINE),
+    bound: 0.85,
+  },
+  {
+    target: 'jamJwt HS256, cache off ≥ koa-jwt with a KeyObject',
+    measure: ratio('jam-jwt-hs256-nocache', 'koa-jwt-keyobject'),
+    bound: 1,
+  },
+  {
+    target: 'jamJwt HS256, cache on ≥ koa-jwt with a KeyObject',
+    measure: ratio('jam-jwt-hs256-cache', 'koa-jwt-keyobject'),
+    bound: 1,
+  },
+  {
+    target: 'jamJwt HS256, cache off ≥ 2× koa-jwt with a string secret ("far ahead")',
+    measure: ratio('jam-jwt-hs256-nocache', 'koa-jwt-string'),
+    bound: 2,
+  },
+  {
+    target: 'jamSession in memory ≥ 0.90× bare Koa',
+    measure: ratio('jam-session-memory', BASELINE),
+    bound: 0.9,
+  },
+  {
+    target: 'jamSession in memory ≥ koa-session on the same store',
+    measure: ratio('jam-session-memory', 'koa-session-memory'),
+    bound: 1,
+  },
+  {
+    target: 'jamSession on Redis ≥ 0.60× bare Koa',
+    measure: ratio('jam-session-redis', BASELINE),
+    bound: 0.6,
+  },
+  {
+    target: 'jamSession in memory: p99 at the most sessions ≤ 1.2× p99 at the fewest',
+    measure: ({ growth }) => {
+      const memory = growth.filter((g) => g.store === 'memory').sort((a, b) => a.sessions - b.sessions);
+      return memory.length > 1 && memory[0].p99 > 0 ? memory.at(-1)!.p99 / memory[0].p99 : undefined;
+    },
+    bound: 1.2,
+    atMost: true,
+  },
+];
+
+export function checkTargets(results: Pick<Results, 'scenarios' | 'growth'>): TargetResult[] {
+  return TARGETS.map(({ target, measure, bound, atMost }) => {
+    const measured = measure(results);
+    if (measured === undefined) return { target };
+    return { target, measured, met: atMost ? measured <= bound : measured >= bound };
+  });
+}
+
+const count = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
+const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+const fixed = (n: number, digits = 2) => n.toFixed(digits);
+const faultsOf = (s: Summary) => `${s.errors + s.timeouts} / ${s.non2xx}`;
+
+/** A Markdown table laid out as Prettier would (numbers right-aligned), so the file stays lint-clean. */
+function table(header: string[], rows: string[][]): string {
+  const numeric = header.map((_, i) => rows.length > 0 && rows.every((row) => /^[\d.,/ ]*$/.test(row[i])));
+  const widths = header.map((cell, i) => Math.max(3, cell.length, ...rows.map((row) => row[i].length)));
+  const pad = (cell: string, i: number) => (numeric[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i]));
+  const line = (cells: string[]) => `| ${cells.map(pad).join(' | ')} |`;
+  const rule = widths.map((width, i) => (numeric[i] ? `${'-'.repeat(width - 1)}:` : '-'.repeat(width)));
+  return [line(header), `| ${rule.join(' | ')} |`, ...rows.map(line)].join('\n');
+}
+
+export function markdown(results: Results): string {
+  const { machine, settings } = results;
+  const out = [
+    `Run of ${results.date} (${results.mode} mode): ${settings.rounds} round(s), scenarios alternating; ` +
+      `each measurement ${settings.durationSeconds} s after a ${settings.warmupSeconds} s warm-up, ` +
+      `${settings.connections} connections, autocannon and a fresh server process per measurement on 127.0.0.1. ` +
+      'Medians over the rounds.',
+    '',
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}; ` +
+      `load average ${machine.loadAverage.join(' / ')} at the start, ${results.loadAverageAfter.join(' / ')} at the end.`,
+    '',
+    'Versions: ' +
+      Object.entries(machine.versions)
+        .map(([name, version]) => `${name} ${version}`)
+        .join(', ') +
+      '.',
+    '',
+    table(
+      ['scenario', 'req/s', '× bare Koa', 'p50 ms', 'p99 ms', 'errors / non-2xx', 'peak RSS MB'],
+      results.scenarios.map((s) => [
+        s.label,
+        fixed(s.rps, 0),
+        fixed(s.ratio),
+        fixed(s.p50),
+        fixed(s.p99),
+        faultsOf(s),
+        mb(s.peakRssBytes),
+      ]),
+    ),
+  ];
+  if (results.growth.length > 0) {
+    out.push(
+      '',
+      '### jamSession with many live sessions',
+      '',
+      table(
+        [
+          'store',
+          'live sessions',
+          'req/s',
+          'p50 ms',
+          'p99 ms',
+          'errors / non-2xx',
+          'fill s',
+          'RSS per 100k MB',
+          'peak RSS MB',
+        ],
+        results.growth.map((g) => [
+          g.store,
+          count(g.sessions),
+          fixed(g.rps, 0),
+          fixed(g.p50),
+          fixed(g.p99),
+          faultsOf(g),
+          g.population ? fixed(g.population.ms / 1000, 1) : '',
+          g.store === 'memory' && g.population ? mb((g.population.rssBytes / g.sessions) * 1e5) : '',
+          mb(g.peakRssBytes),
+        ]),
+      ),
+    );
+  }
+  out.push(
+    '',
+    '### Targets',
+    '',
+    table(
+      ['target', 'measured', 'met'],
+      results.targets.map((t) => [
+        t.target,
+        t.measured === undefined ? 'not measured' : fixed(t.measured),
+        t.met === undefined ? '—' : t.met ? 'yes' : '**no**',
+      ]),
+    ),
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,248 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startRedis, type RedisServer } from '../spec/helpers/redis-server.js';
+import { chart } from './chart.js';
+import { describeMachine, ROOT } from './machine.js';
+import { startServer, type LoadOptions, type RunningServer, type Sample } from './measure.js';
+import {
+  checkTargets,
+  faults,
+  markdown,
+  summarize,
+  type GrowthResult,
+  type Results,
+  type ScenarioResult,
+} from './report.js';
+import { BASELINE, SCENARIOS, type Scenario } from './scenarios.js';
+
+/**
+ * `npm run bench`: every scenario in its own server process, alternating over rounds, then the growth
+ * runs; writes bench/results/latest.{json,svg} and the table in bench/RESULTS.md. `--quick` is a smoke
+ * run for CI (under a minute, writes nothing): it fails on errors and non-2xx answers, never on slowness.
+ */
+
+const MODES = {
+  full: { rounds: 3, warmupSeconds: 2, durationSeconds: 5, connections: 32, growth: [1e3, 1e5, 1e6] },
+  quick: { rounds: 1, warmupSeconds: 0.5, durationSeconds: 1, connections: 16, growth: [1e3, 1e4] },
+};
+/** Live sessions in the store during the main session scenarios. */
+const MAIN_SESSIONS = 1000;
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' }, // comma-separated scenario ids (bare Koa always runs); writes nothing
+    rounds: { type: 'string' },
+    duration: { type: 'string' },
+    'no-growth': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false }, // --cpu-prof every server into bench/results/profiles
+  },
+});
+
+async function main(): Promise<number> {
+  const mode = args.quick ? 'quick' : 'full';
+  const settings = { ...MODES[mode] };
+  if (args.rounds) settings.rounds = Number(args.rounds);
+  if (args.duration) settings.durationSeconds = Number(args.duration);
+  const machine = describeMachine();
+  const redisMissing = machine.versions['redis-server'] === 'not installed';
+  if (redisMissing && process.env.CI === 'true') throw new Error('CI=true but redis-server is not installed');
+  if (redisMissing) console.log('redis-server is not installed: the Redis scenarios are skipped');
+
+  const only = args.only?.split(',');
+  const scenarios = SCENARIOS.filter(
+    (s) => (!only || s.id === BASELINE || only.includes(s.id)) && !(s.redis && redisMissing),
+  );
+  const growthStores = (['memory', 'redis'] as const).filter(
+    (store) =>
+      !args['no-growth'] &&
+      SCENARIOS.some((s) => s.id === sessionScenario(store)) &&
+      !(store === 'redis' && redisMissing) &&
+      (!only || only.includes(sessionScenario(store))),
+  );
+  const profileDir = args.profile ? join(ROOT, 'bench', 'results', 'profiles') : undefined;
+  const failures: string[] = [];
+
+  console.log(`koa-jam bench, ${mode} mode: ${scenarios.length} scenarios × ${settings.rounds} rounds`);
+  const samples = new Map<string, Sample[]>(scenarios.map((s) => [s.id, []]));
+  await withRedis(
+    scenarios.some((s) => s.redis),
+    async (redis) => {
+      for (let round = 1; round <= settings.rounds; round++) {
+        for (const scenario of scenarios) {
+          const sample = await measureOnce(
+            scenario,
+            { sessions: MAIN_SESSIONS, redisUrl: redis?.url },
+            settings,
+            {
+              profileDir,
+              failures,
+              prefix: `[${round}/${settings.rounds}]`,
+            },
+          );
+          if (sample) samples.get(scenario.id)!.push(sample);
+        }
+      }
+    },
+  );
+
+  const growth: GrowthResult[] = [];
+  for (const store of growthStores)
+    growth.push(...(await measureGrowth(store, settings, failures, profileDir)));
+
+  const baseline = samples.get(BASELINE)!;
+  const baselineRps = baseline.length ? summarize(baseline).rps : NaN;
+  const scenarioResults: ScenarioResult[] = scenarios
+    .filter((s) => samples.get(s.id)!.length > 0)
+    .map(({ id, label, family }) => {
+      const summary = summarize(samples.get(id)!);
+      return { id, label, family, ...summary, ratio: summary.rps / baselineRps };
+    });
+  const measured = { scenarios: scenarioResults, growth };
+  const results: Results = {
+    date: new Date().toISOString(),
+    mode,
+    settings,
+    machine,
+    loadAverageAfter: loadavg().map((load) => Math.round(load * 100) / 100),
+    ...measured,
+    targets: checkTargets(measured),
+  };
+
+  const table = markdown(results);
+  console.log(`\n${table}\n`);
+  if (mode === 'full' && !only) writeOutputs(results, table);
+
+  failures.push(...faults(results));
+  for (const failure of failures) console.error(`FAILED ${failure}`);
+  return failures.length ? 1 : 0;
+}
+
+const sessionScenario = (store: 'memory' | 'redis') => `jam-session-${store}`;
+
+async function measureOnce(
+  scenario: Scenario,
+  options: { sessions: number; redisUrl?: string },
+  load: LoadOptions,
+  { profileDir, failures, prefix }: { profileDir?: string; failures: string[]; prefix: string },
+): Promise<Sample | undefined> {
+  let server: RunningServer | undefined;
+  try {
+    server = await startServer(scenario.id, options, { cpuProfileDir: profileDir });
+    const sample = await server.load(load);
+    console.log(`${prefix} ${scenario.label}: ${describe(sample)}`);
+    return sample;
+  } catch (err) {
+    failures.push(`${scenario.label}: ${(err as Error).message}`);
+    console.error(`${prefix} ${scenario.label}: ${(err as Error).message}`);
+    return undefined;
+  } finally {
+    await server?.stop();
+  }
+}
+
+/**
+ * jamSession with 1k…1M live sessions: one server (and, for Redis, one redis-server) per size, filled once,
+ * then measured in alternation like the main scenarios.
+ */
+async function measureGrowth(
+  store: 'memory' | 'redis',
+  settings: (typeof MODES)['full'],
+  failures: string[],
+  profileDir?: string,
+): Promise<GrowthResult[]> {
+  const points: { sessions: number; server: RunningServer; redis?: RedisServer; samples: Sample[] }[] = [];
+  try {
+    for (const sessions of settings.growth) {
+      const redis = store === 'redis' ? await startRedis() : undefined;
+      try {
+        const server = await startServer(
+          sessionScenario(store),
+          { sessions, redisUrl: redis?.url },
+          {
+            cpuProfileDir: profileDir,
+          },
+        );
+        points.push({ sessions, server, redis, samples: [] });
+        const fill = server.population;
+        console.log(
+          `jamSession ${store}: ${sessions} sessions stored in ${((fill?.ms ?? 0) / 1000).toFixed(1)} s`,
+        );
+      } catch (err) {
+        await redis?.stop();
+        throw err;
+      }
+    }
+    for (let round = 1; round <= settings.rounds; round++) {
+      for (const point of points) {
+        const sample = await point.server.load(settings);
+        console.log(
+          `[${round}/${settings.rounds}] jamSession ${store}, ${point.sessions} sessions: ${describe(sample)}`,
+        );
+        point.samples.push(sample);
+      }
+    }
+    return points.map(({ sessions, server, samples }) => ({
+      store,
+      sessions,
+      population: server.population,
+      ...summarize(samples),
+    }));
+  } catch (err) {
+    failures.push(`jamSession ${store} growth: ${(err as Error).message}`);
+    console.error(`jamSession ${store} growth: ${(err as Error).message}`);
+    return [];
+  } finally {
+    for (const point of points) {
+      await point.server.stop();
+      await point.redis?.stop();
+    }
+  }
+}
+
+async function withRedis(needed: boolean, run: (redis?: RedisServer) => Promise<void>): Promise<void> {
+  const redis = needed ? await startRedis() : undefined;
+  try {
+    await run(redis);
+  } finally {
+    await redis?.stop();
+  }
+}
+
+function describe(sample: Sample): string {
+  const faults = sample.errors + sample.timeouts + sample.non2xx;
+  return (
+    `${Math.round(sample.rps)} req/s, p50 ${sample.p50.toFixed(2)} ms, p99 ${sample.p99.toFixed(2)} ms, ` +
+    `peak RSS ${(sample.peakRssBytes / 2 ** 20).toFixed(0)} MB${faults ? `, ${faults} FAULTS` : ''}`
+  );
+}
+
+const BEGIN = '<!-- bench:begin (written by npm run bench) -->';
+const END = '<!-- bench:end -->';
+
+function writeOutputs(results: Results, table: string): void {
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(dir, 'latest.svg'), chart(results));
+  // Only the part between the markers is replaced: the notes around it are written by hand.
+  const file = join(ROOT, 'bench', 'RESULTS.md');
+  const current = readFileSync(file, 'utf8');
+  const start = current.indexOf(BEGIN);
+  const end = current.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`bench/RESULTS.md lacks the markers ${BEGIN} … ${END}`);
+  writeFileSync(file, `${current.slice(0, start + BEGIN.length)}\n\n${table}\n\n${current.slice(end)}`);
+  console.log('wrote bench/results/latest.json, bench/results/latest.svg and bench/RESULTS.md');
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: Error) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);
