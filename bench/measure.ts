@@ -19,6 +19,13 @@ export interface Sample {
   timeouts: number;
   non2xx: number;
   peakRssBytes: number;
+  /**
+   * Server CPU time (user + system) per answered request, in microseconds: what the scenario costs,
+   * even when the load generator or other work on the machine limits req/s.
+   */
+  cpuPerRequestUs: number;
+  /** The server's CPU time over the run's wall time: near 1 when the server was the bottleneck. */
+  serverCpuShare: number;
 }
 
 export interface RunningServer {
@@ -52,10 +59,26 @@ export async function startServer(
       url,
       headers: ready.headers,
       population: ready.population,
-      async load(loadOptions) {
-        const result = await drive(url, ready.headers, loadOptions);
-        const { peakRssBytes } = await request(child, 'stats');
-        return { ...result, peakRssBytes };
+      async load({ connections, warmupSeconds, durationSeconds }) {
+        const common = { url, headers: ready.headers, connections, pipelining: 1, timeout: 10 };
+        await cannon({ ...common, duration: warmupSeconds });
+        const before = await request(child, 'stats');
+        const latencies: number[] = [];
+        const result = await cannon({ ...common, duration: durationSeconds }, latencies);
+        const after = await request(child, 'stats');
+        latencies.sort((a, b) => a - b);
+        const cpuUs = after.cpuMicros - before.cpuMicros;
+        return {
+          rps: result['2xx'] / result.duration,
+          p50: percentile(latencies, 0.5),
+          p99: percentile(latencies, 0.99),
+          errors: result.errors,
+          timeouts: result.timeouts,
+          non2xx: result.non2xx,
+          peakRssBytes: after.peakRssBytes,
+          cpuPerRequestUs: cpuUs / result['2xx'],
+          serverCpuShare: cpuUs / (result.duration * 1e6),
+        };
       },
       stop: () => stop(child),
     };
@@ -71,26 +94,6 @@ async function checkAnswer(id: string, url: string, headers: Headers): Promise<v
   if (response.status !== 200 || body !== BODY) {
     throw new Error(`${id}: expected 200 ${BODY}, got ${response.status} ${body.slice(0, 200)}`);
   }
-}
-
-async function drive(
-  url: string,
-  headers: Headers,
-  { connections, warmupSeconds, durationSeconds }: LoadOptions,
-): Promise<Omit<Sample, 'peakRssBytes'>> {
-  const common = { url, headers, connections, pipelining: 1, timeout: 10 };
-  await cannon({ ...common, duration: warmupSeconds });
-  const latencies: number[] = [];
-  const result = await cannon({ ...common, duration: durationSeconds }, latencies);
-  latencies.sort((a, b) => a - b);
-  return {
-    rps: result['2xx'] / result.duration,
-    p50: percentile(latencies, 0.5),
-    p99: percentile(latencies, 0.99),
-    errors: result.errors,
-    timeouts: result.timeouts,
-    non2xx: result.non2xx,
-  };
 }
 
 /** Runs autocannon; with `latencies`, collects every 2xx response time in exact milliseconds (its own histogram keeps whole ms). */

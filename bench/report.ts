@@ -6,6 +6,8 @@ import type { Population } from './server.js';
 /** The medians of one scenario (or one growth point) over the rounds, plus the worst of its faults. */
 export interface Summary {
   rps: number;
+  cpuPerRequestUs: number;
+  serverCpuShare: number;
   p50: number;
   p99: number;
   errors: number;
@@ -52,6 +54,8 @@ export function summarize(samples: Sample[]): Summary {
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   return {
     rps: median(pick('rps')),
+    cpuPerRequestUs: median(pick('cpuPerRequestUs')),
+    serverCpuShare: median(pick('serverCpuShare')),
     p50: median(pick('p50')),
     p99: median(pick('p99')),
     errors: sum(pick('errors')),
@@ -194,11 +198,23 @@ export function markdown(results: Results): string {
       '.',
     '',
     table(
-      ['scenario', 'req/s', '× bare Koa', 'p50 ms', 'p99 ms', 'errors / non-2xx', 'peak RSS MB'],
+      [
+        'scenario',
+        'req/s',
+        '× bare Koa',
+        'server CPU µs/req',
+        'server CPU %',
+        'p50 ms',
+        'p99 ms',
+        'errors / non-2xx',
+        'peak RSS MB',
+      ],
       results.scenarios.map((s) => [
         s.label,
         fixed(s.rps, 0),
         fixed(s.ratio),
+        fixed(s.cpuPerRequestUs, 0),
+        fixed(s.serverCpuShare * 100, 0),
         fixed(s.p50),
         fixed(s.p99),
         faultsOf(s),
@@ -216,24 +232,35 @@ export function markdown(results: Results): string {
           'store',
           'live sessions',
           'req/s',
+          'server CPU µs/req',
           'p50 ms',
           'p99 ms',
+          'p99 × fewest',
           'errors / non-2xx',
           'fill s',
           'RSS per 100k MB',
+          'heap per 100k MB',
           'peak RSS MB',
         ],
-        results.growth.map((g) => [
-          g.store,
-          count(g.sessions),
-          fixed(g.rps, 0),
-          fixed(g.p50),
-          fixed(g.p99),
-          faultsOf(g),
-          g.population ? fixed(g.population.ms / 1000, 1) : '',
-          g.store === 'memory' && g.population ? mb((g.population.rssBytes / g.sessions) * 1e5) : '',
-          mb(g.peakRssBytes),
-        ]),
+        results.growth.map((g) => {
+          const fewest = results.growth.find((other) => other.store === g.store)!;
+          // Memory per session only means something over many sessions, and only for the in-process store.
+          const perSession = g.store === 'memory' && g.sessions >= 1e5 ? g.population : undefined;
+          return [
+            g.store,
+            count(g.sessions),
+            fixed(g.rps, 0),
+            fixed(g.cpuPerRequestUs, 0),
+            fixed(g.p50),
+            fixed(g.p99),
+            fixed(g.p99 / fewest.p99),
+            faultsOf(g),
+            g.population ? fixed(g.population.ms / 1000, 1) : '',
+            perSession ? mb((perSession.rssBytes / g.sessions) * 1e5) : '',
+            perSession ? mb((perSession.heapBytes / g.sessions) * 1e5) : '',
+            mb(g.peakRssBytes),
+          ];
+        }),
       ),
     );
   }

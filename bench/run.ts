@@ -24,11 +24,11 @@ import { BASELINE, SCENARIOS, type Scenario } from './scenarios.js';
  */
 
 const MODES = {
-  full: { rounds: 3, warmupSeconds: 2, durationSeconds: 5, connections: 32, growth: [1e3, 1e5, 1e6] },
-  quick: { rounds: 1, warmupSeconds: 0.5, durationSeconds: 1, connections: 16, growth: [1e3, 1e4] },
+  full: { rounds: 3, warmupSeconds: 1.5, durationSeconds: 4, connections: 32, growth: [1e3, 1e5, 1e6] },
+  quick: { rounds: 1, warmupSeconds: 0.25, durationSeconds: 0.75, connections: 16, growth: [1e2, 1e3] },
 };
-/** Live sessions in the store during the main session scenarios. */
-const MAIN_SESSIONS = 1000;
+/** Entries in the store during the main scenarios: live sessions, revoked tokens. */
+const MAIN_ENTRIES = 1000;
 
 const { values: args } = parseArgs({
   options: {
@@ -37,6 +37,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string' },
     duration: { type: 'string' },
     'no-growth': { type: 'boolean', default: false },
+    sizes: { type: 'string' }, // comma-separated live-session counts for the growth runs
     profile: { type: 'boolean', default: false }, // --cpu-prof every server into bench/results/profiles
   },
 });
@@ -46,6 +47,7 @@ async function main(): Promise<number> {
   const settings = { ...MODES[mode] };
   if (args.rounds) settings.rounds = Number(args.rounds);
   if (args.duration) settings.durationSeconds = Number(args.duration);
+  if (args.sizes) settings.growth = args.sizes.split(',').map(Number);
   const machine = describeMachine();
   const redisMissing = machine.versions['redis-server'] === 'not installed';
   if (redisMissing && process.env.CI === 'true') throw new Error('CI=true but redis-server is not installed');
@@ -74,7 +76,7 @@ async function main(): Promise<number> {
         for (const scenario of scenarios) {
           const sample = await measureOnce(
             scenario,
-            { sessions: MAIN_SESSIONS, redisUrl: redis?.url },
+            { entries: MAIN_ENTRIES, redisUrl: redis?.url },
             settings,
             {
               profileDir,
@@ -88,9 +90,7 @@ async function main(): Promise<number> {
     },
   );
 
-  const growth: GrowthResult[] = [];
-  for (const store of growthStores)
-    growth.push(...(await measureGrowth(store, settings, failures, profileDir)));
+  const growth = growthStores.length ? await measureGrowth(growthStores, settings, failures, profileDir) : [];
 
   const baseline = samples.get(BASELINE)!;
   const baselineRps = baseline.length ? summarize(baseline).rps : NaN;
@@ -124,7 +124,7 @@ const sessionScenario = (store: 'memory' | 'redis') => `jam-session-${store}`;
 
 async function measureOnce(
   scenario: Scenario,
-  options: { sessions: number; redisUrl?: string },
+  options: { entries: number; redisUrl?: string },
   load: LoadOptions,
   { profileDir, failures, prefix }: { profileDir?: string; failures: string[]; prefix: string },
 ): Promise<Sample | undefined> {
@@ -143,64 +143,69 @@ async function measureOnce(
   }
 }
 
+interface GrowthPoint {
+  store: 'memory' | 'redis';
+  sessions: number;
+  server?: RunningServer;
+  redis?: RedisServer;
+  samples: Sample[];
+}
+
 /**
- * jamSession with 1k…1M live sessions: one server (and, for Redis, one redis-server) per size, filled once,
- * then measured in alternation like the main scenarios.
+ * jamSession with 1k…1M live sessions: one server (and, for Redis, one redis-server) per store and size,
+ * all filled at once (filling is the slow part, and each point has its own processes), then measured in
+ * alternation like the main scenarios.
  */
 async function measureGrowth(
-  store: 'memory' | 'redis',
+  stores: readonly ('memory' | 'redis')[],
   settings: (typeof MODES)['full'],
   failures: string[],
   profileDir?: string,
 ): Promise<GrowthResult[]> {
-  const points: { sessions: number; server: RunningServer; redis?: RedisServer; samples: Sample[] }[] = [];
+  const points: GrowthPoint[] = stores.flatMap((store) =>
+    settings.growth.map((sessions) => ({ store, sessions, samples: [] })),
+  );
   try {
-    for (const sessions of settings.growth) {
-      const redis = store === 'redis' ? await startRedis() : undefined;
-      try {
-        const server = await startServer(
-          sessionScenario(store),
-          { sessions, redisUrl: redis?.url },
-          {
-            cpuProfileDir: profileDir,
-          },
+    const started = await Promise.allSettled(
+      points.map(async (point) => {
+        if (point.store === 'redis') point.redis = await startRedis();
+        point.server = await startServer(
+          sessionScenario(point.store),
+          { entries: point.sessions, redisUrl: point.redis?.url },
+          { cpuProfileDir: profileDir },
         );
-        points.push({ sessions, server, redis, samples: [] });
-        const fill = server.population;
-        console.log(
-          `jamSession ${store}: ${sessions} sessions stored in ${((fill?.ms ?? 0) / 1000).toFixed(1)} s`,
-        );
-      } catch (err) {
-        await redis?.stop();
-        throw err;
-      }
-    }
+        const seconds = (point.server.population?.ms ?? 0) / 1000;
+        console.log(`${pointLabel(point)}: filled in ${seconds.toFixed(1)} s`);
+      }),
+    );
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
     for (let round = 1; round <= settings.rounds; round++) {
       for (const point of points) {
-        const sample = await point.server.load(settings);
-        console.log(
-          `[${round}/${settings.rounds}] jamSession ${store}, ${point.sessions} sessions: ${describe(sample)}`,
-        );
+        const sample = await point.server!.load(settings);
+        console.log(`[${round}/${settings.rounds}] ${pointLabel(point)}: ${describe(sample)}`);
         point.samples.push(sample);
       }
     }
-    return points.map(({ sessions, server, samples }) => ({
+    return points.map(({ store, sessions, server, samples }) => ({
       store,
       sessions,
-      population: server.population,
+      population: server!.population,
       ...summarize(samples),
     }));
   } catch (err) {
-    failures.push(`jamSession ${store} growth: ${(err as Error).message}`);
-    console.error(`jamSession ${store} growth: ${(err as Error).message}`);
+    failures.push(`jamSession growth: ${(err as Error).message}`);
+    console.error(`jamSession growth: ${(err as Error).message}`);
     return [];
   } finally {
     for (const point of points) {
-      await point.server.stop();
+      await point.server?.stop();
       await point.redis?.stop();
     }
   }
 }
+
+const pointLabel = ({ store, sessions }: GrowthPoint) => `jamSession ${store}, ${sessions} sessions`;
 
 async function withRedis(needed: boolean, run: (redis?: RedisServer) => Promise<void>): Promise<void> {
   const redis = needed ? await startRedis() : undefined;
@@ -214,7 +219,7 @@ async function withRedis(needed: boolean, run: (redis?: RedisServer) => Promise<
 function describe(sample: Sample): string {
   const faults = sample.errors + sample.timeouts + sample.non2xx;
   return (
-    `${Math.round(sample.rps)} req/s, p50 ${sample.p50.toFixed(2)} ms, p99 ${sample.p99.toFixed(2)} ms, ` +
+    `${Math.round(sample.rps)} req/s, ${Math.round(sample.cpuPerRequestUs)} µs CPU/req, p50 ${sample.p50.toFixed(2)} ms, p99 ${sample.p99.toFixed(2)} ms, ` +
     `peak RSS ${(sample.peakRssBytes / 2 ** 20).toFixed(0)} MB${faults ? `, ${faults} FAULTS` : ''}`
   );
 }

@@ -8,8 +8,8 @@ import { Jam, jamJwt, requirePayload, type JwtAlgorithm } from 'koa-jam';
 export interface ScenarioOptions {
   /** A redis:// URL, for scenarios with `redis: true`. */
   redisUrl?: string;
-  /** Live sessions to create before the load starts, for session scenarios. */
-  sessions?: number;
+  /** Entries to store before the load starts: live sessions, or revoked tokens for a black list. */
+  entries?: number;
 }
 
 export type Headers = Record<string, string>;
@@ -19,7 +19,7 @@ export interface BuiltScenario {
   app: Koa;
   /** Headers that authenticate the load's requests; may call the running server (a login). */
   credentials(baseUrl: string): Promise<Headers>;
-  /** Fills the store with `count` live sessions of other users, before the load. */
+  /** Fills the store with `count` entries of other users (sessions, revoked tokens), before the load. */
   populate?(count: number): Promise<void>;
   close?(): Promise<void>;
 }
@@ -39,8 +39,7 @@ export const USER = 'user-1';
 export const BODY = JSON.stringify({ user: USER });
 
 /** The app every scenario shares: its auth middleware, then a handler answering the small JSON. */
-function appWith(auth: Middleware[], user: (ctx: Context) => unknown): Koa {
-  const app = new Koa();
+function appWith(auth: Middleware[], user: (ctx: Context) => unknown, app = new Koa()): Koa {
   for (const middleware of auth) app.use(middleware);
   app.use((ctx) => {
     ctx.body = { user: user(ctx) };

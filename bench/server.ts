@@ -16,7 +16,7 @@ export interface Population {
 
 export type ServerMessage =
   | { type: 'ready'; port: number; headers: Headers; population?: Population }
-  | { type: 'stats'; peakRssBytes: number }
+  | { type: 'stats'; peakRssBytes: number; cpuMicros: number }
   | { type: 'failed'; message: string };
 
 export type HarnessMessage = { type: 'stats' } | { type: 'stop' };
@@ -29,14 +29,14 @@ async function main(): Promise<void> {
   const built = await scenarioById(id).build(options);
 
   let population: Population | undefined;
-  if (options.sessions && built.populate) {
+  if (options.entries && built.populate) {
     const before = settledMemory();
     const started = performance.now();
-    await built.populate(options.sessions);
+    await built.populate(options.entries);
     const ms = performance.now() - started;
     const after = settledMemory();
     population = {
-      count: options.sessions,
+      count: options.entries,
       ms,
       rssBytes: after.rss - before.rss,
       heapBytes: after.heapUsed - before.heapUsed,
@@ -52,7 +52,8 @@ async function main(): Promise<void> {
   process.on('message', async (message: HarnessMessage) => {
     if (message.type === 'stats') {
       // maxRSS is the kernel's high-water mark of this process, in KiB.
-      send({ type: 'stats', peakRssBytes: process.resourceUsage().maxRSS * 1024 });
+      const { maxRSS, userCPUTime, systemCPUTime } = process.resourceUsage();
+      send({ type: 'stats', peakRssBytes: maxRSS * 1024, cpuMicros: userCPUTime + systemCPUTime });
     } else {
       server.closeAllConnections();
       server.close();
