@@ -168,7 +168,7 @@ async function measureGrowth(
   try {
     const started = await Promise.allSettled(
       points.map(async (point) => {
-        if (point.store === 'redis') point.redis = await startRedis();
+        if (point.store === 'redis') point.redis = await launchRedis();
         point.server = await startServer(
           sessionScenario(point.store),
           { entries: point.sessions, redisUrl: point.redis?.url },
@@ -208,7 +208,7 @@ async function measureGrowth(
 const pointLabel = ({ store, sessions }: GrowthPoint) => `jamSession ${store}, ${sessions} sessions`;
 
 async function withRedis(needed: boolean, run: (redis?: RedisServer) => Promise<void>): Promise<void> {
-  const redis = needed ? await startRedis() : undefined;
+  const redis = needed ? await launchRedis() : undefined;
   try {
     await run(redis);
   } finally {
@@ -240,6 +240,28 @@ function writeOutputs(results: Results, table: string): void {
   if (start < 0 || end < start) throw new Error(`bench/RESULTS.md lacks the markers ${BEGIN} … ${END}`);
   writeFileSync(file, `${current.slice(0, start + BEGIN.length)}\n\n${table}\n\n${current.slice(end)}`);
   console.log('wrote bench/results/latest.json, bench/results/latest.svg and bench/RESULTS.md');
+}
+
+/** The redis-servers this run started: stopped by pid even when the run is interrupted. */
+const redisServers = new Set<RedisServer>();
+
+async function launchRedis(): Promise<RedisServer> {
+  const redis = await startRedis();
+  redisServers.add(redis);
+  const stop = redis.stop.bind(redis);
+  redis.stop = async () => {
+    redisServers.delete(redis);
+    await stop();
+  };
+  return redis;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, async () => {
+    // Server processes exit by themselves when this process goes (their IPC channel closes).
+    await Promise.all([...redisServers].map((redis) => redis.stop()));
+    process.exit(1);
+  });
 }
 
 main().then(
