@@ -46,7 +46,13 @@ export async function startServer(
   { cpuProfileDir }: { cpuProfileDir?: string } = {},
 ): Promise<RunningServer> {
   const execArgv = ['--expose-gc'];
-  if (cpuProfileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`);
+  if (cpuProfileDir) {
+    execArgv.push(
+      '--cpu-prof',
+      `--cpu-prof-dir=${cpuProfileDir}`,
+      `--cpu-prof-name=${id}.${Date.now()}.cpuprofile`,
+    );
+  }
   const child = fork(join(__dirname, 'server.js'), [id, JSON.stringify(options)], {
     execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
