@@ -11,10 +11,17 @@ const COLORS: Record<Family | 'redis', string> = {
   redis: '#56b4e9',
 };
 
-const WIDTH = 900;
+const WIDTH = 980;
 const LABEL = 290;
-const BAR = 430;
+const BAR = 380;
 const ROW = 24;
+const LEGEND: [string, string][] = [
+  ['bare Koa', COLORS.koa],
+  ['koa-jam', COLORS['koa-jam']],
+  ['koa-jam on Redis', COLORS.redis],
+  ['koa-jwt', COLORS['koa-jwt']],
+  ['koa-session', COLORS['koa-session']],
+];
 
 interface Row {
   label: string;
@@ -26,12 +33,12 @@ interface Row {
 export function chart(results: Results): string {
   const sections: [string, Row[]][] = [
     [
-      'Requests/s on an authenticated route (median; higher is better)',
+      'Requests/s on an authenticated route (median; higher is better; dashed: bare Koa)',
       results.scenarios.map((s) => ({
         label: s.label,
         rps: s.rps,
-        note: `${s.ratio.toFixed(2)}× bare Koa`,
-        color: COLORS[s.family],
+        note: `${s.ratio.toFixed(2)}× bare Koa · ${Math.round(s.cpuPerRequestUs)} µs CPU/req`,
+        color: s.redis ? COLORS.redis : COLORS[s.family],
       })),
     ],
     [
@@ -39,7 +46,7 @@ export function chart(results: Results): string {
       results.growth.map((g) => ({
         label: growthLabel(g),
         rps: g.rps,
-        note: `p99 ${g.p99.toFixed(1)} ms`,
+        note: `p99 ${g.p99.toFixed(1)} ms · ${Math.round(g.cpuPerRequestUs)} µs CPU/req`,
         color: g.store === 'redis' ? COLORS.redis : COLORS['koa-jam'],
       })),
     ],
@@ -57,29 +64,35 @@ export function chart(results: Results): string {
       'font-size="11" fill="#555"',
     ),
   ];
-  let y = 64;
+  LEGEND.forEach(([label, color], i) => {
+    const x = 10 + i * 150;
+    parts.push(`<rect x="${x}" y="50" width="12" height="12" fill="${color}"/>`, text(x + 18, 60, label));
+  });
+  let y = 80;
   for (const [title, rows] of sections) {
     if (rows.length === 0) continue;
     parts.push(text(10, y + 12, title, 'font-weight="bold"'));
     y += 22;
-    const top = y;
+    if (baseline && rows === sections[0][1]) {
+      const x = (LABEL + (baseline / max) * BAR).toFixed(1);
+      const bottom = y + rows.length * ROW;
+      parts.push(`<line x1="${x}" y1="${y}" x2="${x}" y2="${bottom}" stroke="#444" stroke-dasharray="3,3"/>`);
+    }
     for (const row of rows) {
       const width = Math.max(1, (row.rps / max) * BAR);
+      const value = `${Math.round(row.rps).toLocaleString('en-US')} req/s · ${row.note}`;
       parts.push(
         text(LABEL - 8, y + 16, row.label, 'text-anchor="end"'),
         `<rect x="${LABEL}" y="${y + 4}" width="${width.toFixed(1)}" height="${ROW - 8}" fill="${row.color}"/>`,
+        // A white halo keeps the value readable where it crosses the baseline.
         text(
           LABEL + width + 6,
           y + 16,
-          `${Math.round(row.rps).toLocaleString('en-US')} · ${row.note}`,
-          'fill="#333"',
+          value,
+          'fill="#333" stroke="#fff" stroke-width="3" paint-order="stroke"',
         ),
       );
       y += ROW;
-    }
-    if (baseline && title.startsWith('Requests')) {
-      const x = (LABEL + (baseline / max) * BAR).toFixed(1);
-      parts.push(`<line x1="${x}" y1="${top}" x2="${x}" y2="${y}" stroke="#444" stroke-dasharray="3,3"/>`);
     }
     y += 12;
   }

@@ -93,12 +93,15 @@ async function main(): Promise<number> {
   const growth = growthStores.length ? await measureGrowth(growthStores, settings, failures, profileDir) : [];
 
   const baseline = samples.get(BASELINE)!;
-  const baselineRps = baseline.length ? summarize(baseline).rps : NaN;
+  const { rps: baselineRps, cpuPerRequestUs: baselineCpu } = baseline.length
+    ? summarize(baseline)
+    : { rps: NaN, cpuPerRequestUs: NaN };
   const scenarioResults: ScenarioResult[] = scenarios
     .filter((s) => samples.get(s.id)!.length > 0)
-    .map(({ id, label, family }) => {
+    .map(({ id, label, family, redis }) => {
       const summary = summarize(samples.get(id)!);
-      return { id, label, family, ...summary, ratio: summary.rps / baselineRps };
+      const ratio = summary.rps / baselineRps;
+      return { id, label, family, redis, ...summary, ratio, cpuRatio: baselineCpu / summary.cpuPerRequestUs };
     });
   const measured = { scenarios: scenarioResults, growth };
   const results: Results = {
