@@ -47,7 +47,12 @@ function openRedis(url: string, timeoutMs: number, path: string): Keyv {
     },
   });
   client.on('error', () => {}); // outages surface as rejected calls; reconnection is automatic
+  // KeyvRedis connects on first use, and calls made while that first connection is under way would find the
+  // client not ready and fail (no offline queue). Connect now; calls wait for it, bounded by JamStore.
+  const connected = client.connect().catch(() => undefined);
   const store = new KeyvRedis(client, { throwOnConnectError: true, throwOnErrors: true });
+  const getClient = store.getClient.bind(store);
+  store.getClient = async () => (await connected, getClient());
   return new Keyv({ store, useKeyPrefix: false, throwOnErrors: true });
 }
 
