@@ -23,7 +23,9 @@ export function jamCsrf(options: JamCsrfOptions = {}): Middleware {
     const origin = ctx.get('Origin');
     const site = ctx.get('Sec-Fetch-Site');
     const sameOrigin =
-      site === 'same-origin' || site === 'none' || (site === '' && origin === `${ctx.protocol}://${ctx.host}`);
+      site === 'same-origin' ||
+      site === 'none' ||
+      (site === '' && origin === `${ctx.protocol}://${ctx.host}`);
     if (sameOrigin || allowed.has(origin) || (site === '' && origin === '')) return next();
     respondAuthFailure(ctx, 403);
   };

@@ -102,7 +102,10 @@ for (const kind of STORE_KINDS) {
     it('rolling sessions live as long as they are used', async () => {
       const rolling = jamWith({ ttl: 0.4, rolling: true });
       const fixed = jamWith({ ttl: 0.4 });
-      const ids = [await rolling.createSession(newKey(), { a: 1 }), await fixed.createSession(newKey(), { a: 1 })];
+      const ids = [
+        await rolling.createSession(newKey(), { a: 1 }),
+        await fixed.createSession(newKey(), { a: 1 }),
+      ];
       for (let i = 0; i < 3; i++) {
         await sut.advance(250);
         expect(await rolling.getSession(ids[0]), `read ${i}`).to.deep.equal({ a: 1 });

@@ -1,9 +1,4 @@
-import {
-  checkBoolean,
-  checkPositiveNumber,
-  checkSection,
-  configError,
-} from '../config/option-checks.js';
+import { checkBoolean, checkPositiveNumber, checkSection, configError } from '../config/option-checks.js';
 import type { StoreOption } from '../store/open-store.js';
 
 /** The `session` section of the Jam config. */
