@@ -77,3 +77,22 @@ describe('sessions on Redis', function () {
     expect(await eventually(() => jam.getSession(id))).to.deep.equal({ user: 1 });
   });
 });
+
+describe('jam.close()', () => {
+  it('closes the Redis connection it opened, so the process exits by itself', async function () {
+    this.timeout(20_000);
+    const redis = await redisOrSkip(this);
+    try {
+      const script = `
+        const { Jam } = require('koa-jam');
+        const jam = new Jam({ session: { store: ${JSON.stringify(redis.url)} } });
+        jam.createSession('alice', { user: 1 }).then(() => jam.close()).then(() => console.log('closed'));`;
+      const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 10_000 });
+      expect(run.signal, 'still running after 10 s').to.equal(null);
+      expect(run.stdout.trim()).to.equal('closed');
+      expect(run.status).to.equal(0);
+    } finally {
+      await redis.stop();
+    }
+  });
+});

@@ -48,4 +48,22 @@ describe('MemoryStore', () => {
     expect(await jam.getSession(id)).to.equal(null);
     await jam.close();
   });
+
+  it('rolling sessions are re-written at most once per tenth of the ttl, not on every read', async () => {
+    const keyv = new Keyv({ store: new MemoryStore() });
+    let writes = 0;
+    keyv.hooks.addHandler('preSet', () => void writes++);
+    const jam = new Jam({ session: { store: keyv, ttl: 100, rolling: true } });
+    try {
+      const id = await jam.createSession('alice', { user: 1 });
+      for (let second = 0; second < 35; second++) {
+        for (let read = 0; read < 5; read++) expect(await jam.getSession(id)).to.deep.equal({ user: 1 });
+        clock.tick(1000);
+      }
+      expect(writes).to.equal(1 + 3); // the create, then one write per 10 s of reads
+    } finally {
+      await jam.close();
+      await keyv.disconnect();
+    }
+  });
 });
