@@ -2,20 +2,15 @@ import { expect } from 'chai';
 import Koa from 'koa';
 import { Jam, jamSession, requirePayload } from 'koa-jam';
 import request from 'supertest';
-import { redisOrSkip, type RedisServer } from '../helpers/redis-server.js';
+import type { RedisServer } from '../helpers/redis-server.js';
+import { useRedisSessions } from '../helpers/redis-sessions.js';
 
 describe('jamSession on Redis', function () {
   this.timeout(20_000);
+  const shared = useRedisSessions();
   let redis: RedisServer;
   let jam: Jam;
-  before(async function () {
-    redis = await redisOrSkip(this);
-    jam = new Jam({ session: { store: redis.url, storeTimeout: 300 } });
-  });
-  after(async () => {
-    await jam?.close();
-    await redis?.stop();
-  });
+  before(() => ([redis, jam] = [shared.redis, shared.jams[0]]));
 
   function app() {
     const koa = new Koa();

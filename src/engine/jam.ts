@@ -48,7 +48,7 @@ export class Jam {
   }
 
   /** Starts a session of `sessionKey` (a user name or id) holding `data` (JSON); resolves to its id. */
-  async createSession(sessionKey: string, data: SessionData): Promise<string> {
+  async createSession(sessionKey: string, data: object): Promise<string> {
     return this.#sessionService().create(sessionKey, data);
   }
 
@@ -58,7 +58,7 @@ export class Jam {
   }
 
   /** Replaces the data and restarts the ttl; throws ERR_SESSION_NOT_FOUND for an unknown id. */
-  async updateSession(id: string, data: SessionData): Promise<void> {
+  async updateSession(id: string, data: object): Promise<void> {
     return this.#sessionService().update(id, data);
   }
 

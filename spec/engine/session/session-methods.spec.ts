@@ -29,11 +29,24 @@ for (const kind of STORE_KINDS) {
 
     it('createSession answers a fresh URL-safe id of 192 random bits; getSession the data, as JSON', async () => {
       const jam = jamWith();
-      const data = { user: 1, name: 'Zoë', roles: ['a', 'b'], nested: { ok: true, none: null }, n: -1.5 };
+      interface Profile {
+        user: number;
+        name: string;
+        roles: string[];
+        nested: { ok: boolean; none: null };
+        n: number;
+      }
+      const data: Profile = {
+        user: 1,
+        name: 'Zoë',
+        roles: ['a', 'b'],
+        nested: { ok: true, none: null },
+        n: -1.5,
+      };
       const ids = await Promise.all([1, 2, 3].map(() => jam.createSession('alice', data)));
       for (const id of ids) expect(id).to.match(/^[A-Za-z0-9_-]{32}$/);
       expect(new Set(ids).size).to.equal(3);
-      expect(await jam.getSession(ids[0])).to.deep.equal(data);
+      expect(await jam.getSession<Profile>(ids[0])).to.deep.equal(data);
     });
 
     it('getSession answers a copy: changing it changes nothing stored', async () => {

@@ -1,35 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import { Jam } from 'koa-jam';
 import { rejectsWith } from '../../helpers/errors.js';
 import { redisOrSkip, type RedisServer } from '../../helpers/redis-server.js';
-
-/** Retries `call` until it resolves (Redis reconnects with a back-off of at most 2 s). */
-async function eventually<T>(call: () => Promise<T>, withinMs = 8000): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    try {
-      return await call();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(100);
-    }
-  }
-}
+import { eventually, useRedisSessions } from '../../helpers/redis-sessions.js';
 
 describe('sessions on Redis', function () {
   this.timeout(20_000);
+  const shared = useRedisSessions();
   let redis: RedisServer;
   let jam: Jam;
-  before(async function () {
-    redis = await redisOrSkip(this);
-    jam = new Jam({ session: { store: redis.url, storeTimeout: 300 } });
-  });
-  after(async () => {
-    await jam?.close();
-    await redis?.stop();
-  });
+  before(() => ([redis, jam] = [shared.redis, shared.jams[0]]));
 
   it('holds only hashes: a dump of Redis yields no session id and no session key', async () => {
     const ids = [

@@ -62,7 +62,7 @@ export class SessionService {
     return this.#rolling;
   }
 
-  async create(sessionKey: string, data: SessionData): Promise<string> {
+  async create(sessionKey: string, data: object): Promise<string> {
     const k = storeKeyOf(checkSessionKey(sessionKey));
     const d = checkSessionData('createSession', data);
     const g = await this.#generation(k);
@@ -79,7 +79,7 @@ export class SessionService {
     return record.d;
   }
 
-  async update(id: string, data: SessionData): Promise<void> {
+  async update(id: string, data: object): Promise<void> {
     const d = checkSessionData('updateSession', data);
     const { storeKey, record } = await this.#mustLoad('updateSession', id);
     await this.#store.set(storeKey, { ...record, d, w: Date.now() }, this.#ttlMs);
