@@ -136,6 +136,28 @@ describe('jamSession', () => {
     }
   });
 
+  it('reworkSession at a privilege change leaves a planted id dead (session fixation)', async () => {
+    const koa = new Koa();
+    koa.use(jamSession(jam));
+    koa.use(async (ctx) => {
+      if (ctx.path === '/elevate' && ctx.state.sessionId) {
+        const id = await jam.reworkSession(ctx.state.sessionId);
+        await jam.updateSession(id, { ...ctx.state.payload, admin: true });
+        setSessionCookie(ctx, id);
+      }
+      ctx.body = { payload: ctx.state.payload };
+    });
+    const app = koa.callback();
+    const planted = await jam.createSession('victim', { user: 1 }); // an id the attacker knows
+    const res = await request(app).post('/elevate').set('Cookie', `sessionId=${planted}`).expect(200);
+    const fresh = cookieOf(res)!.split(';')[0];
+    expect(fresh).not.to.equal(`sessionId=${planted}`);
+    const now = await request(app).get('/').set('Cookie', fresh);
+    expect(now.body.payload).to.deep.equal({ user: 1, admin: true });
+    const old = await request(app).get('/').set('Cookie', `sessionId=${planted}`);
+    expect(old.body.payload).to.equal(null);
+  });
+
   it('validates its arguments when created', () => {
     expect(() => jamSession({} as Jam)).to.throw(TypeError, 'Jam instance');
     expect(() => jamSession(jam, { cookieName: 'bad name' })).to.throw(TypeError, 'cookieName');
