@@ -195,6 +195,12 @@ describe('jamSession', () => {
         const id = await rolling.createSession('alice', { user: 1 });
         const res = await request(appWith(rolling)).get('/whoami').set('Cookie', `sessionId=${id}`);
         expect(cookieOf(res)).to.contain(`sessionId=${id}`).and.contain('httponly');
+        const custom = appWith(rolling, {
+          cookie: { path: '/app', domain: 'example.com', sameSite: 'strict' },
+        });
+        const attributes = cookieOf(await request(custom).get('/whoami').set('Cookie', `sessionId=${id}`));
+        expect(attributes).to.contain('; path=/app').and.contain('; domain=example.com');
+        expect(attributes).to.contain('; samesite=strict');
         const fixed = await request(appWith(jam))
           .get('/whoami')
           .set('Cookie', `sessionId=${await jam.createSession('alice', {})}`);

@@ -3,11 +3,14 @@ import { isJamError, JamError } from '../engine/jam-error.js';
 import type { Jam } from '../engine/jam.js';
 import { assertJam } from './jam-context.js';
 import type { JamStatePayload } from './koa-state.js';
-import { setSessionCookie } from './session-cookie.js';
+import { setSessionCookie, type SessionCookieOptions } from './session-cookie.js';
 import { firstCredential, resolversFor, type CredentialSources } from './token-resolvers.js';
 
 /** Where jamSession looks for the session id: the cookie (default `sessionId`), then `Bearer <id>` in a header (default none). */
-export type JamSessionOptions = CredentialSources;
+export interface JamSessionOptions extends CredentialSources {
+  /** The attributes the cookie was set with, for re-sending it with rolling sessions. */
+  cookie?: Pick<SessionCookieOptions, 'path' | 'domain' | 'sameSite'>;
+}
 
 /**
  * Loads the request's session and sets `ctx.state.payload` to its data (null when absent, unknown or when
@@ -17,7 +20,7 @@ export type JamSessionOptions = CredentialSources;
  */
 export function jamSession(jam: Jam, options: string | JamSessionOptions = 'sessionId'): Middleware {
   assertJam('jamSession', jam);
-  const sources = {
+  const { cookie, ...sources } = {
     cookieName: 'sessionId',
     headerName: null,
     ...(typeof options === 'string' ? { cookieName: options } : options),
@@ -38,7 +41,7 @@ export function jamSession(jam: Jam, options: string | JamSessionOptions = 'sess
           ctx.state.payload = data;
           ctx.state.sessionId = id;
           if (rolling && sources.cookieName !== null && ctx.cookies.get(sources.cookieName) === id) {
-            setSessionCookie(ctx, id, { cookieName: sources.cookieName });
+            setSessionCookie(ctx, id, { ...cookie, cookieName: sources.cookieName });
           }
         }
       } catch (err) {
