@@ -50,7 +50,7 @@ export function createSessionApp(jam: Jam): Koa {
 
 if (require.main === module) {
   // In memory by default; JAM_STORE_URL=redis://127.0.0.1:6379 shares sessions between processes.
-  const jam = new Jam({ session: { store: process.env.JAM_STORE_URL } });
+  const jam = new Jam({ session: { store: process.env.JAM_STORE_URL || undefined } });
   const port = Number(process.env.PORT ?? 3000);
   const server = createSessionApp(jam).listen(port, '127.0.0.1', () =>
     console.log(`session-app listening on http://127.0.0.1:${port}`),
