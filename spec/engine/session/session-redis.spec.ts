@@ -45,6 +45,22 @@ describe('sessions on Redis', function () {
     expect(await jam.getSession(id), 'the restarted Redis is empty').to.equal(null);
   });
 
+  it('a Redis that is not up yet when the app starts: calls fail within storeTimeout, then work once it is', async () => {
+    await redis.stop();
+    const early = new Jam({ session: { store: redis.url, storeTimeout: 300 } });
+    try {
+      await rejectsWith(early.createSession('alice', { user: 1 }), 'ERR_STORE_UNAVAILABLE');
+    } finally {
+      await redis.start();
+    }
+    try {
+      const id = await eventually(() => early.createSession('alice', { user: 1 }));
+      expect(await early.getSession(id)).to.deep.equal({ user: 1 });
+    } finally {
+      await early.close();
+    }
+  });
+
   it('a hung Redis: a call that gets no answer gives up after storeTimeout', async () => {
     const id = await jam.createSession('alice', { user: 1 });
     redis.pause();
