@@ -19,8 +19,8 @@ describe('MemoryStore', () => {
       expect(store.size).to.equal(5002);
       let sweeps = 0;
       while (store.size > 2) {
-        expect(store.sweep()).to.be.at.most(1000);
-        expect(++sweeps).to.be.below(10);
+        expect(store.sweep()).to.be.at.most(250);
+        expect(++sweeps).to.be.below(30);
       }
       expect(await keyv.get('kept')).to.equal('yes');
       expect(await keyv.get('forever')).to.equal('yes');

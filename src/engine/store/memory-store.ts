@@ -4,15 +4,16 @@ interface Entry {
   expiresAt: number;
 }
 
-const SWEEP_INTERVAL_MS = 1000;
-const MIN_SWEEP_BATCH = 1000;
+/** Small, frequent slices: a million entries cost a few milliseconds per sweep, a full pass per minute. */
+const SWEEP_INTERVAL_MS = 250;
+const MIN_SWEEP_BATCH = 250;
 /** Every entry is looked at at least once per this many sweeps, whatever the size. */
-const SWEEPS_PER_PASS = 60;
+const SWEEPS_PER_PASS = 240;
 
 /**
  * The default in-process Keyv store. A plain Map only forgets an expired entry when it is read again, so
  * abandoned sessions would pile up forever; here an unref'd timer sweeps a bounded slice of the entries
- * each second, resuming where it stopped, and `disconnect()` (called by Keyv, hence by `jam.close()`) stops it.
+ * four times a second, resuming where it stopped, and `disconnect()` (called by Keyv, hence by `jam.close()`) stops it.
  */
 export class MemoryStore {
   readonly #entries = new Map<string, Entry>();
