@@ -1,8 +1,10 @@
 import { createSecretKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import jsonwebtoken from 'jsonwebtoken';
+import Keyv from 'keyv';
 import Koa, { type Context, type Middleware } from 'koa';
 import koaJwt from 'koa-jwt';
-import { Jam, jamJwt, requirePayload, type JwtAlgorithm } from 'koa-jam';
+import koaSession from 'koa-session';
+import { Jam, jamJwt, jamSession, MemoryStore, requirePayload, type JwtAlgorithm } from 'koa-jam';
 
 /** What the harness passes to a scenario's server process. */
 export interface ScenarioOptions {
@@ -95,6 +97,83 @@ function koaJwtScenario(keyObject: boolean): Scenario {
   };
 }
 
+function jamSessionScenario(store: 'memory' | 'redis'): Scenario {
+  return {
+    id: `jam-session-${store}`,
+    label: `jamSession ${store === 'redis' ? 'on Redis' : 'in memory'}`,
+    family: 'koa-jam',
+    redis: store === 'redis',
+    async build({ redisUrl }) {
+      const jam = new Jam({ session: { store: store === 'redis' ? redisUrl : undefined } });
+      const id = await jam.createSession(USER, { user: USER });
+      return {
+        app: appWith([jamSession(jam, 'sessionId'), requirePayload()], (ctx) => ctx.state.payload!.user),
+        credentials: async () => ({ cookie: `sessionId=${id}` }),
+        populate: (count) =>
+          concurrently(count, (i) => jam.createSession(`user-${i + 2}`, { user: `user-${i + 2}` })),
+        close: () => jam.close(),
+      };
+    },
+  };
+}
+
+const koaSessionScenario: Scenario = {
+  id: 'koa-session-memory',
+  label: 'koa-session, same in-memory store',
+  family: 'koa-session',
+  async build() {
+    // The store jamSession uses by default, behind koa-session's external-store interface.
+    const keyv = new Keyv({ store: new MemoryStore() });
+    const maxAge = 3_600_000;
+    const app = new Koa();
+    app.keys = [randomBytes(32).toString('base64url')];
+    const session = koaSession(
+      {
+        maxAge,
+        store: {
+          get: (key: string) => keyv.get(key),
+          set: async (key: string, value: unknown, ttl: number) => void (await keyv.set(key, value, ttl)),
+          destroy: async (key: string) => void (await keyv.delete(key)),
+        },
+      },
+      app,
+    );
+    const login: Middleware = async (ctx, next) => {
+      if (ctx.path !== '/login') return next();
+      ctx.session!.user = USER;
+      ctx.body = 'ok';
+    };
+    const guard: Middleware = async (ctx, next) => (ctx.session?.user ? next() : ctx.throw(401));
+    return {
+      app: appWith([session, login, guard], (ctx) => ctx.session!.user, app),
+      async credentials(baseUrl) {
+        const response = await fetch(`${baseUrl}/login`);
+        const cookies = response.headers.getSetCookie().map((cookie) => cookie.split(';')[0]);
+        return { cookie: cookies.join('; ') };
+      },
+      populate: (count) =>
+        concurrently(count, async (i) => {
+          const user = `user-${i + 2}`;
+          await keyv.set(`bench-${i}`, { user, _expire: Date.now() + maxAge, _maxAge: maxAge }, maxAge);
+        }),
+      close: () => keyv.disconnect(),
+    };
+  },
+};
+
+/** Runs `task(0 … count-1)` with a bounded number in flight, so a Redis client pipelines without a flood. */
+async function concurrently(
+  count: number,
+  task: (i: number) => Promise<unknown>,
+  inFlight = 256,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) await task(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, count) }, worker));
+}
+
 /** In the order they run in a round; the first is the baseline every ratio is taken against. */
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -111,6 +190,9 @@ export const SCENARIOS: readonly Scenario[] = [
     jamJwtScenario(alg, true),
     jamJwtScenario(alg, false),
   ]),
+  koaSessionScenario,
+  jamSessionScenario('memory'),
+  jamSessionScenario('redis'),
 ];
 
 export const BASELINE = SCENARIOS[0].id;
