@@ -3,17 +3,11 @@ import type { LoadOptions, Sample } from './measure.js';
 import { BASELINE, type Family } from './scenarios.js';
 import type { Population } from './server.js';
 
-/** The medians of one scenario (or one growth point) over the rounds, plus the worst of its faults. */
-export interface Summary {
-  rps: number;
-  cpuPerRequestUs: number;
-  serverCpuShare: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  peakRssBytes: number;
+/**
+ * One scenario (or one growth point) over the rounds: the medians of rates, CPU and latencies, the sums
+ * of faults, the highest peak RSS, and every sample.
+ */
+export interface Summary extends Sample {
   samples: Sample[];
 }
 
