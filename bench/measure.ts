@@ -37,7 +37,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-const READY_TIMEOUT_MS = 180_000; // generous: filling a store with a million sessions takes a while
+const READY_TIMEOUT_MS = 300_000; // generous: filling a store with a million sessions on a busy machine takes minutes
 
 /** Starts a scenario's server in a fresh process and checks that its route answers the expected JSON. */
 export async function startServer(

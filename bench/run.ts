@@ -27,6 +27,7 @@ const MODES = {
   full: { rounds: 3, warmupSeconds: 1.5, durationSeconds: 4, connections: 32, growth: [1e3, 1e5, 1e6] },
   quick: { rounds: 1, warmupSeconds: 0.25, durationSeconds: 0.75, connections: 16, growth: [1e2, 1e3] },
 };
+type Settings = (typeof MODES)['full'];
 /** Entries in the store during the main scenarios: live sessions, revoked tokens. */
 const MAIN_ENTRIES = 1000;
 
@@ -68,41 +69,10 @@ async function main(): Promise<number> {
   const failures: string[] = [];
 
   console.log(`koa-jam bench, ${mode} mode: ${scenarios.length} scenarios × ${settings.rounds} rounds`);
-  const samples = new Map<string, Sample[]>(scenarios.map((s) => [s.id, []]));
-  await withRedis(
-    scenarios.some((s) => s.redis),
-    async (redis) => {
-      for (let round = 1; round <= settings.rounds; round++) {
-        for (const scenario of scenarios) {
-          const sample = await measureOnce(
-            scenario,
-            { entries: MAIN_ENTRIES, redisUrl: redis?.url },
-            settings,
-            {
-              profileDir,
-              failures,
-              prefix: `[${round}/${settings.rounds}]`,
-            },
-          );
-          if (sample) samples.get(scenario.id)!.push(sample);
-        }
-      }
-    },
-  );
-
-  const growth = growthStores.length ? await measureGrowth(growthStores, settings, failures, profileDir) : [];
-
-  const baseline = samples.get(BASELINE)!;
-  const { rps: baselineRps, cpuPerRequestUs: baselineCpu } = baseline.length
-    ? summarize(baseline)
-    : { rps: NaN, cpuPerRequestUs: NaN };
-  const scenarioResults: ScenarioResult[] = scenarios
-    .filter((s) => samples.get(s.id)!.length > 0)
-    .map(({ id, label, family, redis }) => {
-      const summary = summarize(samples.get(id)!);
-      const ratio = summary.rps / baselineRps;
-      return { id, label, family, redis, ...summary, ratio, cpuRatio: baselineCpu / summary.cpuPerRequestUs };
-    });
+  const context = { profileDir, failures };
+  const samples = await measureRounds(scenarios, settings, context);
+  const growth = growthStores.length ? await measureGrowth(growthStores, settings, context) : [];
+  const scenarioResults = summarizeScenarios(scenarios, samples);
   const measured = { scenarios: scenarioResults, growth };
   const results: Results = {
     date: new Date().toISOString(),
@@ -125,11 +95,60 @@ async function main(): Promise<number> {
 
 const sessionScenario = (store: 'memory' | 'redis') => `jam-session-${store}`;
 
+interface Context {
+  profileDir?: string;
+  /** What went wrong, collected so that one broken scenario does not hide the others' numbers. */
+  failures: string[];
+}
+
+/** Rounds of every scenario in turn (A B C … A B C …), one fresh server per measurement. */
+async function measureRounds(
+  scenarios: Scenario[],
+  settings: Settings,
+  context: Context,
+): Promise<Map<string, Sample[]>> {
+  const samples = new Map<string, Sample[]>(scenarios.map((s) => [s.id, []]));
+  await withRedis(
+    scenarios.some((s) => s.redis),
+    async (redis) => {
+      for (let round = 1; round <= settings.rounds; round++) {
+        for (const scenario of scenarios) {
+          const options = { entries: MAIN_ENTRIES, redisUrl: redis?.url };
+          const sample = await measureOnce(
+            scenario,
+            options,
+            settings,
+            context,
+            `[${round}/${settings.rounds}]`,
+          );
+          if (sample) samples.get(scenario.id)!.push(sample);
+        }
+      }
+    },
+  );
+  return samples;
+}
+
+function summarizeScenarios(scenarios: Scenario[], samples: Map<string, Sample[]>): ScenarioResult[] {
+  const baseline = samples.get(BASELINE)!;
+  const { rps: baselineRps, cpuPerRequestUs: baselineCpu } = baseline.length
+    ? summarize(baseline)
+    : { rps: NaN, cpuPerRequestUs: NaN };
+  return scenarios
+    .filter((s) => samples.get(s.id)!.length > 0)
+    .map(({ id, label, family, redis }) => {
+      const summary = summarize(samples.get(id)!);
+      const ratio = summary.rps / baselineRps;
+      return { id, label, family, redis, ...summary, ratio, cpuRatio: baselineCpu / summary.cpuPerRequestUs };
+    });
+}
+
 async function measureOnce(
   scenario: Scenario,
   options: { entries: number; redisUrl?: string },
   load: LoadOptions,
-  { profileDir, failures, prefix }: { profileDir?: string; failures: string[]; prefix: string },
+  { profileDir, failures }: Context,
+  prefix: string,
 ): Promise<Sample | undefined> {
   let server: RunningServer | undefined;
   try {
@@ -161,9 +180,8 @@ interface GrowthPoint {
  */
 async function measureGrowth(
   stores: readonly ('memory' | 'redis')[],
-  settings: (typeof MODES)['full'],
-  failures: string[],
-  profileDir?: string,
+  settings: Settings,
+  { profileDir, failures }: Context,
 ): Promise<GrowthResult[]> {
   const points: GrowthPoint[] = stores.flatMap((store) =>
     settings.growth.map((sessions) => ({ store, sessions, samples: [] })),
