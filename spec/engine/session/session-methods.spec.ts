@@ -57,6 +57,13 @@ for (const kind of STORE_KINDS) {
       expect(await jam.getSession(id)).to.deep.equal({ list: [1] });
     });
 
+    it('stores strings exactly, also those that look like a serializer escape or a Buffer', async () => {
+      const jam = jamWith();
+      const data = { colon: ':x', colons: '::y', buffer: ':base64:AAAA', quote: '"', empty: '' };
+      const id = await jam.createSession(newKey(), data);
+      expect(await jam.getSession(id)).to.deep.equal(data);
+    });
+
     it('getSession answers null for an unknown, malformed or non-string id', async () => {
       const jam = jamWith();
       await jam.createSession(newKey(), { user: 1 });

@@ -14,12 +14,19 @@ export interface OpenStoreOptions {
   timeoutMs: number;
 }
 
+/**
+ * How the stores koa-jam opens encode values. It only stores JSON data, and Keyv's default serializer,
+ * which also revives Buffers through a JSON.parse reviver, makes each read that finds a value about 5 µs
+ * slower than plain JSON.parse: a share of every session request (measured with `npm run bench`).
+ */
+const JSON_VALUES = { serialize: JSON.stringify, deserialize: JSON.parse };
+
 /** Opens the store a config option names; runs once, at construction. Absent means in-memory. */
 export function openStore(option: StoreOption | undefined, options: OpenStoreOptions): JamStore {
   const timeoutMs = checkPositiveNumber(`${options.path} timeout`, options.timeoutMs);
   const common = { purpose: options.purpose, prefix: options.prefix, timeoutMs };
   if (option === undefined)
-    return new JamStore(new Keyv({ store: new MemoryStore() }), { ...common, owned: true });
+    return new JamStore(new Keyv({ store: new MemoryStore(), ...JSON_VALUES }), { ...common, owned: true });
   if (option instanceof Keyv) return new JamStore(option, { ...common, owned: false });
   if (typeof option !== 'string')
     throw configError(`${options.path} must be a Keyv instance or a URL string`);
@@ -53,7 +60,7 @@ function openRedis(url: string, timeoutMs: number, path: string): Keyv {
   const store = new KeyvRedis(client, { throwOnConnectError: true, throwOnErrors: true });
   const getClient = store.getClient.bind(store);
   store.getClient = async () => (await connected, getClient());
-  return new Keyv({ store, useKeyPrefix: false, throwOnErrors: true });
+  return new Keyv({ store, useKeyPrefix: false, throwOnErrors: true, ...JSON_VALUES });
 }
 
 function openSqlite(url: string, path: string): Keyv {
@@ -61,7 +68,7 @@ function openSqlite(url: string, path: string): Keyv {
     '@keyv/sqlite',
     path,
   );
-  return new Keyv({ store: new KeyvSqlite(url), throwOnErrors: true });
+  return new Keyv({ store: new KeyvSqlite(url), throwOnErrors: true, ...JSON_VALUES });
 }
 
 function requireAdapter<T>(name: string, path: string): T {
