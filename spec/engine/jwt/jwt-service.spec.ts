@@ -1,9 +1,10 @@
 import { createSign } from 'node:crypto';
 import { expect } from 'chai';
 import jsonwebtoken from 'jsonwebtoken';
-import { Jam, JamError, type JamErrorCode, type JwtAlgorithm, type JwtOptions } from 'koa-jam';
+import { Jam, type JwtAlgorithm, type JwtOptions } from 'koa-jam';
 import { freezeClock, type FrozenClock } from '../../helpers/clock.js';
 import { keyPairFor, SECRET } from '../../helpers/keys.js';
+import { rejection } from '../../helpers/rejection.js';
 import { craftToken, decodeSegment } from '../../helpers/tokens.js';
 
 const ALGS: JwtAlgorithm[] = [
@@ -24,16 +25,6 @@ const ALGS: JwtAlgorithm[] = [
 function jamFor(alg: JwtAlgorithm, extra: JwtOptions = {}): Jam {
   const keys = alg.startsWith('HS') ? { secretKey: SECRET } : { privateKey: keyPairFor(alg).privatePem };
   return new Jam({ jwt: { alg, ...keys, ...extra } });
-}
-
-async function rejection(promise: Promise<unknown>, code: JamErrorCode): Promise<JamError> {
-  const err = await promise.then(
-    () => expect.fail(`expected ${code}`),
-    (e: unknown) => e,
-  );
-  expect(err).to.be.instanceOf(JamError);
-  expect((err as JamError).code, (err as Error).message).to.equal(code);
-  return err as JamError;
 }
 
 describe('JWT', () => {

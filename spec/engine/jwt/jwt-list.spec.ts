@@ -1,0 +1,205 @@
+import { spawnSync } from 'node:child_process';
+import { expect } from 'chai';
+import Keyv from 'keyv';
+import { Jam, JamError, type JwtListOptions, type JwtOptions } from 'koa-jam';
+import { freezeClock } from '../../helpers/clock.js';
+import { eventually } from '../../helpers/eventually.js';
+import { SECRET } from '../../helpers/keys.js';
+import { redisOrSkip, type RedisServer } from '../../helpers/redis-server.js';
+import { rejection } from '../../helpers/rejection.js';
+import { craftToken } from '../../helpers/tokens.js';
+
+const LIST_PREFIX = 'jam:jwt-list:';
+
+for (const backend of ['memory', 'redis'] as const) {
+  describe(`jwt.list on ${backend}`, () => {
+    let redis: RedisServer | undefined;
+    const opened: Jam[] = [];
+    before(async function () {
+      if (backend === 'redis') redis = await redisOrSkip(this);
+    });
+    after(async () => {
+      await Promise.all(opened.map((jam) => jam.close()));
+      await redis?.stop();
+    });
+
+    function jamWith(type: JwtListOptions['type'], extra: JwtOptions = {}): Jam {
+      const jam = new Jam({ jwt: { secretKey: SECRET, list: { type, store: redis?.url }, ...extra } });
+      opened.push(jam);
+      return jam;
+    }
+
+    describe('black', () => {
+      it('refuses a revoked token, even when it is in the verified-token cache', async () => {
+        const jam = jamWith('black');
+        const token = await jam.genJwtToken(jam.makePayload({ sub: 'u1' }));
+        const other = await jam.genJwtToken(jam.makePayload({ sub: 'u2' }));
+        expect(await jam.verifyJwtToken(token)).to.include({ sub: 'u1' });
+        await jam.revokeJwtToken(token);
+        const { hits, misses } = jam.jwtCacheStats()!;
+        await rejection(jam.verifyJwtToken(token), 'ERR_JWT_REVOKED');
+        // The refusal came after a cache hit: the signature was not checked again.
+        expect(jam.jwtCacheStats()).to.include({ hits: hits + 1, misses });
+        expect(await jam.verifyJwtToken(other)).to.include({ sub: 'u2' });
+        expect(await jam.verifyJwtToken(token, { checkList: false })).to.include({ sub: 'u1' });
+      });
+
+      if (backend === 'redis') {
+        it('keys the entry by jti and lets it expire with the token', async () => {
+          const jam = jamWith('black', { clockTolerance: 5 });
+          const payload = jam.makePayload({}, { exp: 60 });
+          await jam.revokeJwtToken(await jam.genJwtToken(payload));
+          const [entry, ...more] = redisCli(
+            redis!,
+            '--scan',
+            '--pattern',
+            `*${LIST_PREFIX}jti:${payload.jti}`,
+          );
+          expect(more).to.deep.equal([]);
+          expect(Number(redisCli(redis!, 'pttl', entry)[0])).to.be.within(60_000, 65_000);
+        });
+      }
+
+      it('never lists a token it did not sign', async () => {
+        const jam = jamWith('black');
+        const forged = craftToken({ alg: 'HS256', typ: 'JWT' }, jam.makePayload({}), 'another-secret');
+        const before = redis && redisCli(redis, 'dbsize');
+        await rejection(jam.revokeJwtToken(forged), 'ERR_JWT_INVALID');
+        if (redis) expect(redisCli(redis, 'dbsize')).to.deep.equal(before);
+      });
+
+      it('refuses a token without jti, which could never be revoked', async () => {
+        const jam = jamWith('black');
+        const { jti: _jti, ...noJti } = jam.makePayload({});
+        const token = await jam.genJwtToken(noJti);
+        await rejection(jam.verifyJwtToken(token), 'ERR_JWT_INVALID');
+        expect(await jam.verifyJwtToken(token, { checkList: false })).to.deep.equal(noJti);
+      });
+    });
+
+    describe('white', () => {
+      it('accepts only the tokens it recorded, until they are revoked', async () => {
+        const jam = jamWith('white');
+        const token = await jam.genJwtToken(jam.makePayload({ sub: 'u1' }));
+        expect(await jam.verifyJwtToken(token)).to.include({ sub: 'u1' });
+        // Same key, but never recorded: a white list refuses it (Jam's Starlette check was inverted).
+        const unlisted = await new Jam({ jwt: { secretKey: SECRET } }).genJwtToken(jam.makePayload({}));
+        await rejection(jam.verifyJwtToken(unlisted), 'ERR_JWT_REVOKED');
+        await jam.revokeJwtToken(token);
+        await rejection(jam.verifyJwtToken(token), 'ERR_JWT_REVOKED');
+      });
+
+      it('refuses to record a token without jti or exp', async () => {
+        const jam = jamWith('white');
+        await rejection(jam.genJwtToken({ sub: 'u1', jti: 'x' }), 'ERR_JWT_INVALID');
+        const { jti: _jti, ...noJti } = jam.makePayload({});
+        await rejection(jam.genJwtToken(noJti), 'ERR_JWT_INVALID');
+      });
+    });
+
+    if (backend === 'redis') {
+      it('is shared by every instance on the same store (one per process in production)', async () => {
+        const a = jamWith('black');
+        const b = jamWith('black');
+        const token = await a.genJwtToken(a.makePayload({}));
+        expect(await b.verifyJwtToken(token)).to.have.property('jti');
+        await a.revokeJwtToken(token);
+        await rejection(b.verifyJwtToken(token), 'ERR_JWT_REVOKED');
+        const white = jamWith('white');
+        const recorded = await white.genJwtToken(white.makePayload({}));
+        expect(await jamWith('white').verifyJwtToken(recorded)).to.have.property('jti');
+      });
+    }
+  });
+}
+
+describe('jwt.list', () => {
+  it('expires an entry with its token (and clockTolerance), so the list never grows without bound', async () => {
+    const clock = freezeClock();
+    try {
+      const store = new Keyv();
+      const jam = new Jam({ jwt: { secretKey: SECRET, clockTolerance: 5, list: { type: 'black', store } } });
+      const payload = jam.makePayload({}, { exp: 60 });
+      const token = await jam.genJwtToken(payload);
+      await jam.revokeJwtToken(token);
+      const entry = `${LIST_PREFIX}jti:${payload.jti}`;
+      clock.tick(64_999);
+      expect(await store.get(entry)).not.to.equal(undefined);
+      await rejection(jam.verifyJwtToken(token), 'ERR_JWT_REVOKED'); // within clockTolerance
+      clock.tick(2);
+      expect(await store.get(entry)).to.equal(undefined);
+      await rejection(jam.verifyJwtToken(token), 'ERR_JWT_EXPIRED');
+    } finally {
+      clock.uninstall();
+    }
+  });
+
+  it('does nothing for an already expired token', async () => {
+    const store = new Keyv();
+    const jam = new Jam({ jwt: { secretKey: SECRET, list: { type: 'black', store } } });
+    const now = Math.floor(Date.now() / 1000);
+    await jam.revokeJwtToken(await jam.genJwtToken({ jti: 'old', iat: now - 20, exp: now - 10 }));
+    expect(await store.get(`${LIST_PREFIX}jti:old`)).to.equal(undefined);
+  });
+
+  it('checkList does not fail when no list is configured (a flaw of Jam), and revoking needs a list', async () => {
+    const jam = new Jam({ jwt: { secretKey: SECRET } });
+    const token = await jam.genJwtToken(jam.makePayload({}));
+    expect(await jam.verifyJwtToken(token, { checkList: true })).to.have.property('jti');
+    await rejection(jam.revokeJwtToken(token), 'ERR_CONFIG');
+  });
+
+  it('validates its options at construction', () => {
+    const bad: unknown[] = [
+      { type: 'grey' },
+      {},
+      { type: 'black', store: 42 },
+      { type: 'black', store: 'memcached://x' },
+      { type: 'black', storeTimeout: 0 },
+      { type: 'black', ttl: 5 },
+      'black',
+    ];
+    for (const list of bad) {
+      expect(() => new Jam({ jwt: { secretKey: SECRET, list: list as never } }), JSON.stringify(list))
+        .to.throw(JamError)
+        .with.property('code', 'ERR_CONFIG');
+    }
+  });
+});
+
+describe('jwt.list store outage', () => {
+  let redis: RedisServer;
+  let jam: Jam;
+  before(async function () {
+    redis = await redisOrSkip(this);
+    jam = new Jam({
+      jwt: { secretKey: SECRET, list: { type: 'black', store: redis.url, storeTimeout: 500 } },
+    });
+  });
+  after(async () => {
+    await jam?.close();
+    await redis?.stop();
+  });
+
+  it('fails closed while the store is down, cached or not, then recovers', async () => {
+    const cached = await jam.genJwtToken(jam.makePayload({ sub: 'cached' }));
+    await jam.verifyJwtToken(cached);
+    const fresh = await jam.genJwtToken(jam.makePayload({ sub: 'fresh' }));
+    await redis.stop();
+    // Keyv alone would answer undefined here: "not revoked". A revoked token must never pass on an outage.
+    const err = await rejection(jam.verifyJwtToken(cached), 'ERR_STORE_UNAVAILABLE');
+    expect(err.status).to.equal(503);
+    await rejection(jam.verifyJwtToken(fresh), 'ERR_STORE_UNAVAILABLE');
+    await rejection(jam.revokeJwtToken(fresh), 'ERR_STORE_UNAVAILABLE');
+    await redis.start();
+    expect(await eventually(() => jam.verifyJwtToken(fresh))).to.include({ sub: 'fresh' });
+    await jam.revokeJwtToken(fresh);
+    await rejection(jam.verifyJwtToken(fresh), 'ERR_JWT_REVOKED');
+  });
+});
+
+/** redis-cli's output lines. */
+function redisCli(redis: RedisServer, ...args: string[]): string[] {
+  const { stdout } = spawnSync('redis-cli', ['-p', String(redis.port), ...args], { encoding: 'utf8' });
+  return stdout.trim().split('\n');
+}
