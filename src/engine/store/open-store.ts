@@ -45,7 +45,24 @@ function openRedis(url: string, timeoutMs: number, path: string): Keyv {
     },
   });
   client.on('error', () => {}); // outages surface as rejected calls; reconnection is automatic
-  const store = new KeyvRedis(client, { throwOnConnectError: true, throwOnErrors: true });
+  // Connects now, and the first calls wait for it (each within the store timeout): without the offline
+  // queue, a command sent while the first connection is still being made would fail as an outage.
+  const connected = client.connect().then(
+    () => undefined,
+    () => undefined,
+  );
+  class ConnectedKeyvRedis extends KeyvRedis<string> {
+    override async getClient() {
+      await connected;
+      return super.getClient();
+    }
+    override async disconnect() {
+      // Also ends a first connection still being retried (close() alone would leave it running).
+      if (!client.isReady) client.destroy();
+      else await super.disconnect();
+    }
+  }
+  const store = new ConnectedKeyvRedis(client, { throwOnConnectError: true, throwOnErrors: true });
   return new Keyv({ store, useKeyPrefix: false, throwOnErrors: true });
 }
 
