@@ -68,6 +68,16 @@ for (const backend of ['memory', 'redis'] as const) {
         if (redis) expect(redisCli(redis, 'dbsize')).to.deep.equal(before);
       });
 
+      it('revokes an ordinary token alone, even when its data has a fam claim', async () => {
+        const jam = jamWith('black');
+        const [a, b] = await Promise.all(
+          [1, 2].map(() => jam.genJwtToken(jam.makePayload({ fam: 'smith' }))),
+        );
+        await jam.revokeJwtToken(a);
+        await rejection(jam.verifyJwtToken(a), 'ERR_JWT_REVOKED');
+        expect(await jam.verifyJwtToken(b)).to.include({ fam: 'smith' });
+      });
+
       it('refuses a token without jti, which could never be revoked', async () => {
         const jam = jamWith('black');
         const { jti: _jti, ...noJti } = jam.makePayload({});

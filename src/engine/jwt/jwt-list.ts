@@ -28,8 +28,8 @@ export function resolveListOptions(input: unknown): ResolvedListOptions {
 }
 
 /**
- * The revocation list, keyed by `jti` (or by `fam` for tokens of a refresh family, so one entry revokes the
- * whole family) and expiring with the tokens, so it never grows without bound.
+ * The revocation list, keyed by `jti` (or by `fam` for the tokens of a pair, so one entry revokes the whole
+ * family) and expiring with the tokens, so it never grows without bound.
  */
 export class JwtList {
   readonly #white: boolean;
@@ -85,14 +85,19 @@ export class JwtList {
 
   /** How long an entry must outlive now: as long as the token (or any of its family) can still verify. */
   #ttlOf(payload: JamPayload): number {
-    if (payload.fam !== undefined) return this.#familyLifetimeMs + this.#toleranceMs;
+    if (isPairToken(payload)) return this.#familyLifetimeMs + this.#toleranceMs;
     if (typeof payload.exp !== 'number') throw invalid('a token without exp cannot be listed');
     return payload.exp * 1000 + this.#toleranceMs - Date.now();
   }
 }
 
+/** Tokens of a pair (they have `token_use`) are listed by family; a `fam` in other tokens is just data. */
 function entryOf(payload: JamPayload): string {
-  return payload.fam === undefined ? `jti:${idOf(payload, 'jti')}` : `fam:${idOf(payload, 'fam')}`;
+  return isPairToken(payload) ? `fam:${idOf(payload, 'fam')}` : `jti:${idOf(payload, 'jti')}`;
+}
+
+function isPairToken(payload: JamPayload): boolean {
+  return payload.token_use !== undefined;
 }
 
 function idOf(payload: JamPayload, claim: 'jti' | 'fam'): string {
