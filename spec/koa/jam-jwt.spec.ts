@@ -5,7 +5,7 @@ import { Jam, jamContext, jamJwt, requirePayload, type JamJwtOptions } from 'koa
 import request from 'supertest';
 import { eventually } from '../helpers/eventually.js';
 import { SECRET } from '../helpers/keys.js';
-import { redisOrSkip, type RedisServer } from '../helpers/redis-server.js';
+import { useListJams } from '../helpers/list-jams.js';
 
 function appWith(jam: Jam, options?: JamJwtOptions) {
   const app = new Koa();
@@ -149,20 +149,11 @@ describe('jamContext', () => {
 });
 
 describe('jamJwt with a revocation list on Redis', () => {
-  let redis: RedisServer;
-  let jam: Jam;
-  before(async function () {
-    redis = await redisOrSkip(this);
-    jam = new Jam({
-      jwt: { secretKey: SECRET, list: { type: 'black', store: redis.url, storeTimeout: 500 } },
-    });
-  });
-  after(async () => {
-    await jam?.close();
-    await redis?.stop();
-  });
+  const jams = useListJams('redis');
 
   it('answers 401 for a revoked token, 503 while the list store is down, and recovers', async () => {
+    const jam = jams.jamWith('black', {}, 500);
+    const redis = jams.redis!;
     const app = appWith(jam);
     const token = await jam.genJwtToken(jam.makePayload({ sub: 'u1' }));
     const revoked = await jam.genJwtToken(jam.makePayload({ sub: 'u2' }));

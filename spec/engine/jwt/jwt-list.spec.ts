@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
 import Keyv from 'keyv';
-import { Jam, JamError, type JwtListOptions, type JwtOptions } from 'koa-jam';
+import { Jam, JamError } from 'koa-jam';
 import { freezeClock } from '../../helpers/clock.js';
 import { eventually } from '../../helpers/eventually.js';
 import { SECRET } from '../../helpers/keys.js';
-import { redisOrSkip, type RedisServer } from '../../helpers/redis-server.js';
+import { useListJams } from '../../helpers/list-jams.js';
+import type { RedisServer } from '../../helpers/redis-server.js';
 import { rejection } from '../../helpers/rejection.js';
 import { craftToken } from '../../helpers/tokens.js';
 
@@ -13,21 +14,8 @@ const LIST_PREFIX = 'jam:jwt-list:';
 
 for (const backend of ['memory', 'redis'] as const) {
   describe(`jwt.list on ${backend}`, () => {
-    let redis: RedisServer | undefined;
-    const opened: Jam[] = [];
-    before(async function () {
-      if (backend === 'redis') redis = await redisOrSkip(this);
-    });
-    after(async () => {
-      await Promise.all(opened.map((jam) => jam.close()));
-      await redis?.stop();
-    });
-
-    function jamWith(type: JwtListOptions['type'], extra: JwtOptions = {}): Jam {
-      const jam = new Jam({ jwt: { secretKey: SECRET, list: { type, store: redis?.url }, ...extra } });
-      opened.push(jam);
-      return jam;
-    }
+    const jams = useListJams(backend);
+    const jamWith = jams.jamWith;
 
     describe('black', () => {
       it('refuses a revoked token, even when it is in the verified-token cache', async () => {
@@ -50,19 +38,20 @@ for (const backend of ['memory', 'redis'] as const) {
           const payload = jam.makePayload({}, { exp: 60 });
           await jam.revokeJwtToken(await jam.genJwtToken(payload));
           const [entry, ...more] = redisCli(
-            redis!,
+            jams.redis!,
             '--scan',
             '--pattern',
             `*${LIST_PREFIX}jti:${payload.jti}`,
           );
           expect(more).to.deep.equal([]);
-          expect(Number(redisCli(redis!, 'pttl', entry)[0])).to.be.within(60_000, 65_000);
+          expect(Number(redisCli(jams.redis!, 'pttl', entry)[0])).to.be.within(60_000, 65_000);
         });
       }
 
       it('never lists a token it did not sign', async () => {
         const jam = jamWith('black');
         const forged = craftToken({ alg: 'HS256', typ: 'JWT' }, jam.makePayload({}), 'another-secret');
+        const { redis } = jams;
         const before = redis && redisCli(redis, 'dbsize');
         await rejection(jam.revokeJwtToken(forged), 'ERR_JWT_INVALID');
         if (redis) expect(redisCli(redis, 'dbsize')).to.deep.equal(before);
@@ -178,20 +167,11 @@ describe('jwt.list', () => {
 });
 
 describe('jwt.list store outage', () => {
-  let redis: RedisServer;
-  let jam: Jam;
-  before(async function () {
-    redis = await redisOrSkip(this);
-    jam = new Jam({
-      jwt: { secretKey: SECRET, list: { type: 'black', store: redis.url, storeTimeout: 500 } },
-    });
-  });
-  after(async () => {
-    await jam?.close();
-    await redis?.stop();
-  });
+  const jams = useListJams('redis');
 
   it('fails closed while the store is down, cached or not, then recovers', async () => {
+    const jam = jams.jamWith('black', {}, 500);
+    const redis = jams.redis!;
     const cached = await jam.genJwtToken(jam.makePayload({ sub: 'cached' }));
     await jam.verifyJwtToken(cached);
     const fresh = await jam.genJwtToken(jam.makePayload({ sub: 'fresh' }));

@@ -6,27 +6,14 @@ import { expect } from 'chai';
 import { Jam, type JwtListOptions, type JwtOptions } from 'koa-jam';
 import { freezeClock } from '../../helpers/clock.js';
 import { SECRET } from '../../helpers/keys.js';
-import { redisOrSkip, type RedisServer } from '../../helpers/redis-server.js';
+import { useListJams } from '../../helpers/list-jams.js';
 import { rejection } from '../../helpers/rejection.js';
 import { decodeSegment } from '../../helpers/tokens.js';
 
 for (const backend of ['memory', 'redis'] as const) {
   describe(`token pairs on ${backend}`, () => {
-    let redis: RedisServer | undefined;
-    const opened: Jam[] = [];
-    before(async function () {
-      if (backend === 'redis') redis = await redisOrSkip(this);
-    });
-    after(async () => {
-      await Promise.all(opened.map((jam) => jam.close()));
-      await redis?.stop();
-    });
-
-    function jamWith(type: JwtListOptions['type'] = 'black', extra: JwtOptions = {}): Jam {
-      const jam = new Jam({ jwt: { secretKey: SECRET, list: { type, store: redis?.url }, ...extra } });
-      opened.push(jam);
-      return jam;
-    }
+    const jams = useListJams(backend);
+    const jamWith = (type: JwtListOptions['type'] = 'black', extra?: JwtOptions) => jams.jamWith(type, extra);
 
     it('issues a short-lived access token and a long-lived refresh token, told apart by token_use', async () => {
       const jam = jamWith('black', { expire: 600, refreshExpire: 86_400 });
@@ -108,7 +95,7 @@ for (const backend of ['memory', 'redis'] as const) {
         const jam = jamWith();
         const pairs = await Promise.all(Array.from({ length: 20 }, (_, n) => jam.genTokenPair({ n })));
         const input = { warmup: pairs[0].accessToken, tokens: pairs.map((pair) => pair.refreshToken) };
-        const racers = [racer(redis!.url, input), racer(redis!.url, input)];
+        const racers = [racer(jams.redis!.url, input), racer(jams.redis!.url, input)];
         await Promise.all(racers.map((r) => r.ready));
         for (const r of racers) r.go();
         const [a, b] = await Promise.all(racers.map((r) => r.results));
