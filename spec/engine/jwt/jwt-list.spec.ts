@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
+import KeyvRedis from '@keyv/redis';
 import Keyv from 'keyv';
 import { Jam, JamError } from 'koa-jam';
 import { freezeClock } from '../../helpers/clock.js';
@@ -8,7 +9,7 @@ import { SECRET } from '../../helpers/keys.js';
 import { useListJams } from '../../helpers/list-jams.js';
 import type { RedisServer } from '../../helpers/redis-server.js';
 import { rejection } from '../../helpers/rejection.js';
-import { craftToken } from '../../helpers/tokens.js';
+import { craftToken, decodeSegment } from '../../helpers/tokens.js';
 
 const LIST_PREFIX = 'jam:jwt-list:';
 
@@ -107,6 +108,29 @@ for (const backend of ['memory', 'redis'] as const) {
         const white = jamWith('white');
         const recorded = await white.genJwtToken(white.makePayload({}));
         expect(await jamWith('white').verifyJwtToken(recorded)).to.have.property('jti');
+      });
+
+      it('close() closes a store it opened from a URL, never a Keyv passed in', async () => {
+        const owner = new Jam({
+          jwt: { secretKey: SECRET, list: { type: 'black', store: jams.redis!.url } },
+        });
+        const token = await owner.genJwtToken(owner.makePayload({}));
+        await owner.verifyJwtToken(token);
+        await owner.close();
+        await rejection(owner.verifyJwtToken(token), 'ERR_STORE_UNAVAILABLE');
+
+        const keyv = new Keyv(new KeyvRedis(jams.redis!.url));
+        try {
+          const borrower = new Jam({ jwt: { secretKey: SECRET, list: { type: 'black', store: keyv } } });
+          const { refreshToken } = await borrower.genTokenPair({});
+          await borrower.refreshTokenPair(refreshToken);
+          await borrower.close();
+          // The atomic spend wrote the key and format the Keyv reads, under the Keyv's own namespace.
+          const { jti } = decodeSegment(refreshToken, 1);
+          expect(await keyv.get(`${LIST_PREFIX}spent:${jti}`)).to.equal(true);
+        } finally {
+          await keyv.disconnect();
+        }
       });
     }
   });

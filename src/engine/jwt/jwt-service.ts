@@ -36,12 +36,12 @@ export class JwtService {
     this.#cache = options.cacheSize > 0 ? new VerifiedTokenCache(options.cacheSize) : undefined;
     const familyLifetime = Math.max(options.expire, options.refreshExpire);
     this.#list = options.list && new JwtList(options.list, options.clockTolerance, familyLifetime);
-    this.pairs = new TokenPairs(this, this.#list, options.refreshExpire);
     this.#verifyOptions = {
       issuer: options.issuer,
       audience: options.audience as jsonwebtoken.VerifyOptions['audience'],
       clockTolerance: options.clockTolerance,
     };
+    this.pairs = new TokenPairs(this, this.#list, options.refreshExpire);
   }
 
   makePayload<T extends object>(data: T, { exp }: MakePayloadOptions = {}): JamPayload & T {
@@ -64,7 +64,8 @@ export class JwtService {
     const signing = this.#options.keys.signing;
     if (signing === undefined) {
       throw configError(
-        'genJwtToken needs jwt.privateKey: this instance only has a public key and can only verify',
+        'genJwtToken needs jwt.privateKey (or a jwt.keys entry with a private or secret key): ' +
+          'this instance only has public keys and can only verify',
       );
     }
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {

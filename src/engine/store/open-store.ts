@@ -51,12 +51,16 @@ function openRedis(url: string, timeoutMs: number, path: string): Keyv {
     () => undefined,
     () => undefined,
   );
+  let closed = false;
   class ConnectedKeyvRedis extends KeyvRedis<string> {
     override async getClient() {
+      // KeyvRedis would silently reconnect a closed client, and the connection would keep the process alive.
+      if (closed) throw new Error('the store has been closed');
       await connected;
       return super.getClient();
     }
     override async disconnect() {
+      closed = true;
       // Also ends a first connection still being retried (close() alone would leave it running).
       if (!client.isReady) client.destroy();
       else await super.disconnect();
