@@ -39,6 +39,8 @@ for (const backend of ['memory', 'redis'] as const) {
       expect(decodeSegment(forged.accessToken, 1)).to.include({ token_use: 'access' });
       expect(decodeSegment(forged.accessToken, 1).fam).not.to.equal('mine');
       await rejection(jam.refreshTokenPair(forged.accessToken), 'ERR_JWT_INVALID');
+      for (const bad of [null, 'sub', ['a']])
+        await rejection(jam.genTokenPair(bad as never), 'ERR_JWT_INVALID');
     });
 
     for (const type of ['black', 'white'] as const) {

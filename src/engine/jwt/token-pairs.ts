@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { configError } from '../config/option-checks.js';
+import { JamError } from '../jam-error.js';
 import type { JamPayload } from '../jam-payload.js';
 import { invalid, revoked } from './jwt-errors.js';
 import type { JwtList } from './jwt-list.js';
@@ -30,7 +31,10 @@ export class TokenPairs {
   }
 
   /** A new family: an access token (`jwt.expire`) and a refresh token (`jwt.refreshExpire`) for `data`. */
-  generate<T extends object>(data: T): Promise<TokenPair> {
+  async generate<T extends object>(data: T): Promise<TokenPair> {
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+      throw new JamError('ERR_JWT_INVALID', 'genTokenPair: data must be a plain object');
+    }
     return this.#issue(data, randomUUID());
   }
 
