@@ -1,7 +1,7 @@
 import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { checkOneOf, checkSection, checkString, configError } from '../config/option-checks.js';
-import { JamError } from '../jam-error.js';
 import { isHmac, JWT_ALGORITHMS, type JwtAlgorithm } from './jwt-algorithms.js';
+import { invalid } from './jwt-errors.js';
 import { buildJwtKeys, type KeyInput } from './jwt-keys.js';
 
 /** One entry of `jwt.keys`. */
@@ -85,22 +85,26 @@ export class JwtKeySet {
   verifierFor(token: string): VerifyingKey {
     if (this.#single) return this.#single;
     const found = this.#byKid!.get(kidOf(token) ?? '');
-    if (found === undefined) throw new JamError('ERR_JWT_INVALID', 'invalid token: unknown or missing kid');
+    if (found === undefined) throw invalid('unknown or missing kid');
     return found;
   }
 
-  /** The public JWK Set of the asymmetric keys (secret keys are never published). */
+  /** The public JWK Set of the asymmetric keys (secret keys are never published); built once, frozen. */
   jwks(): JwkSet {
-    this.#jwks ??= {
-      keys: this.#verifying()
-        .filter(({ alg }) => !isHmac(alg))
-        .map(({ kid, alg, key }) => ({
-          ...exportJwk(key, kid),
-          ...(kid === undefined ? {} : { kid }),
-          alg,
-          use: 'sig',
-        })),
-    };
+    this.#jwks ??= Object.freeze({
+      keys: Object.freeze(
+        this.#verifying()
+          .filter(({ alg }) => !isHmac(alg))
+          .map(({ kid, alg, key }) =>
+            Object.freeze({
+              ...exportJwk(key, kid),
+              ...(kid === undefined ? {} : { kid }),
+              alg,
+              use: 'sig' as const,
+            }),
+          ),
+      ) as PublicJwk[],
+    });
     return this.#jwks;
   }
 

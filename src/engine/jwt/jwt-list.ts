@@ -50,10 +50,6 @@ export class JwtList {
     });
   }
 
-  get white(): boolean {
-    return this.#white;
-  }
-
   /** One bounded read; ERR_JWT_REVOKED when the list refuses the token, ERR_STORE_UNAVAILABLE on an outage. */
   async check(payload: JamPayload): Promise<void> {
     const listed = (await this.#store.get(entryOf(payload))) !== undefined;
