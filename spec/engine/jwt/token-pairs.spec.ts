@@ -98,9 +98,14 @@ for (const backend of ['memory', 'redis'] as const) {
         const pairs = await Promise.all(Array.from({ length: 20 }, (_, n) => jam.genTokenPair({ n })));
         const input = { warmup: pairs[0].accessToken, tokens: pairs.map((pair) => pair.refreshToken) };
         const racers = [racer(jams.redis!.url, input), racer(jams.redis!.url, input)];
-        await Promise.all(racers.map((r) => r.ready));
-        for (const r of racers) r.go();
-        const [a, b] = await Promise.all(racers.map((r) => r.results));
+        let a: Outcome[], b: Outcome[];
+        try {
+          await Promise.all(racers.map((r) => r.ready));
+          for (const r of racers) r.go();
+          [a, b] = await Promise.all(racers.map((r) => r.results));
+        } finally {
+          for (const r of racers) if (r.child.exitCode === null) r.child.kill();
+        }
         for (let i = 0; i < pairs.length; i++) {
           const outcomes = [a[i], b[i]];
           const winners = outcomes.filter((o) => o.accessToken !== undefined);
@@ -154,6 +159,7 @@ function racer(redisUrl: string, input: { warmup: string; tokens: string[] }) {
   child.stdin.write(`${JSON.stringify(input)}\n`);
   const ready = lines.next().then(({ value }) => expect(value).to.equal('ready'));
   return {
+    child,
     ready,
     go: () => child.stdin.end('go\n'),
     results: (async (): Promise<Outcome[]> => {
