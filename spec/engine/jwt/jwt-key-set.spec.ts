@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createLocalJWKSet, jwtVerify, SignJWT } from 'jose';
 import { Jam, JamError, type JwtAlgorithm, type JwtKeyOptions } from 'koa-jam';
 import { keyPairFor, otherRsaPair, SECRET } from '../../helpers/keys.js';
-import { rejection } from '../../helpers/rejection.js';
+import { rejectsWith } from '../../helpers/errors.js';
 import { craftToken, decodeSegment } from '../../helpers/tokens.js';
 
 const rsaOld = otherRsaPair();
@@ -41,7 +41,7 @@ describe('jwt.keys (key rotation)', () => {
     // Step 2: once the old tokens have expired, the old key goes.
     const after = jamWith([{ kid: 'k2', alg: 'ES256', privateKey: ec.privatePem }]);
     expect(await after.verifyJwtToken(newToken)).to.include({ sub: 'new' });
-    await rejection(after.verifyJwtToken(oldToken), 'ERR_JWT_INVALID');
+    await rejectsWith(after.verifyJwtToken(oldToken), 'ERR_JWT_INVALID');
   });
 
   it('pins the algorithm of each key: a kid cannot be used with another algorithm', async () => {
@@ -51,12 +51,12 @@ describe('jwt.keys (key rotation)', () => {
     ]);
     const payload = jam.makePayload({ admin: true });
     // HS256 "signed" with the RSA public key, under the RSA key's kid: the classic key confusion.
-    await rejection(
+    await rejectsWith(
       jam.verifyJwtToken(craftToken({ alg: 'HS256', kid: 'rs' }, payload, rsaNew.publicPem)),
       'ERR_JWT_INVALID',
     );
     // A genuine HS256 token, but naming the RSA key.
-    await rejection(
+    await rejectsWith(
       jam.verifyJwtToken(craftToken({ alg: 'HS256', kid: 'rs' }, payload, SECRET)),
       'ERR_JWT_INVALID',
     );
@@ -84,18 +84,18 @@ describe('jwt.keys (key rotation)', () => {
       { toString: 'hs' },
     ];
     for (const kid of kids) {
-      const err = await rejection(
+      const err = await rejectsWith(
         jam.verifyJwtToken(craftToken({ alg: 'HS256', kid }, payload, SECRET)),
         'ERR_JWT_INVALID',
       );
       expect(err.message).to.contain('kid');
     }
-    await rejection(jam.verifyJwtToken(craftToken({ alg: 'HS256' }, payload, SECRET)), 'ERR_JWT_INVALID');
+    await rejectsWith(jam.verifyJwtToken(craftToken({ alg: 'HS256' }, payload, SECRET)), 'ERR_JWT_INVALID');
   });
 
   it('can verify only, when no key has a private or secret key', async () => {
     const jam = jamWith([{ kid: 'k1', publicKey: rsaNew.publicPem }]);
-    await rejection(jam.genJwtToken({}), 'ERR_CONFIG');
+    await rejectsWith(jam.genJwtToken({}), 'ERR_CONFIG');
     const signer = jamWith([{ kid: 'k1', privateKey: rsaNew.privatePem }]);
     const token = await signer.genJwtToken(signer.makePayload({ sub: 'u1' }));
     expect(await jam.verifyJwtToken(token)).to.include({ sub: 'u1' });

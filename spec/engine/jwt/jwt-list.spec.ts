@@ -8,7 +8,7 @@ import { eventually } from '../../helpers/eventually.js';
 import { SECRET } from '../../helpers/keys.js';
 import { useListJams } from '../../helpers/list-jams.js';
 import type { RedisServer } from '../../helpers/redis-server.js';
-import { rejection } from '../../helpers/rejection.js';
+import { rejectsWith } from '../../helpers/errors.js';
 import { craftToken, decodeSegment } from '../../helpers/tokens.js';
 
 const LIST_PREFIX = 'jam:jwt-list:';
@@ -26,7 +26,7 @@ for (const backend of ['memory', 'redis'] as const) {
         expect(await jam.verifyJwtToken(token)).to.include({ sub: 'u1' });
         await jam.revokeJwtToken(token);
         const { hits, misses } = jam.jwtCacheStats()!;
-        await rejection(jam.verifyJwtToken(token), 'ERR_JWT_REVOKED');
+        await rejectsWith(jam.verifyJwtToken(token), 'ERR_JWT_REVOKED');
         // The refusal came after a cache hit: the signature was not checked again.
         expect(jam.jwtCacheStats()).to.include({ hits: hits + 1, misses });
         expect(await jam.verifyJwtToken(other)).to.include({ sub: 'u2' });
@@ -54,7 +54,7 @@ for (const backend of ['memory', 'redis'] as const) {
         const forged = craftToken({ alg: 'HS256', typ: 'JWT' }, jam.makePayload({}), 'another-secret');
         const { redis } = jams;
         const before = redis && redisCli(redis, 'dbsize');
-        await rejection(jam.revokeJwtToken(forged), 'ERR_JWT_INVALID');
+        await rejectsWith(jam.revokeJwtToken(forged), 'ERR_JWT_INVALID');
         if (redis) expect(redisCli(redis, 'dbsize')).to.deep.equal(before);
       });
 
@@ -64,7 +64,7 @@ for (const backend of ['memory', 'redis'] as const) {
           [1, 2].map(() => jam.genJwtToken(jam.makePayload({ fam: 'smith' }))),
         );
         await jam.revokeJwtToken(a);
-        await rejection(jam.verifyJwtToken(a), 'ERR_JWT_REVOKED');
+        await rejectsWith(jam.verifyJwtToken(a), 'ERR_JWT_REVOKED');
         expect(await jam.verifyJwtToken(b)).to.include({ fam: 'smith' });
       });
 
@@ -72,7 +72,7 @@ for (const backend of ['memory', 'redis'] as const) {
         const jam = jamWith('black');
         const { jti: _jti, ...noJti } = jam.makePayload({});
         const token = await jam.genJwtToken(noJti);
-        await rejection(jam.verifyJwtToken(token), 'ERR_JWT_INVALID');
+        await rejectsWith(jam.verifyJwtToken(token), 'ERR_JWT_INVALID');
         expect(await jam.verifyJwtToken(token, { checkList: false })).to.deep.equal(noJti);
       });
     });
@@ -84,16 +84,16 @@ for (const backend of ['memory', 'redis'] as const) {
         expect(await jam.verifyJwtToken(token)).to.include({ sub: 'u1' });
         // Same key, but never recorded: a white list refuses it (Jam's Starlette check was inverted).
         const unlisted = await new Jam({ jwt: { secretKey: SECRET } }).genJwtToken(jam.makePayload({}));
-        await rejection(jam.verifyJwtToken(unlisted), 'ERR_JWT_REVOKED');
+        await rejectsWith(jam.verifyJwtToken(unlisted), 'ERR_JWT_REVOKED');
         await jam.revokeJwtToken(token);
-        await rejection(jam.verifyJwtToken(token), 'ERR_JWT_REVOKED');
+        await rejectsWith(jam.verifyJwtToken(token), 'ERR_JWT_REVOKED');
       });
 
       it('refuses to record a token without jti or exp', async () => {
         const jam = jamWith('white');
-        await rejection(jam.genJwtToken({ sub: 'u1', jti: 'x' }), 'ERR_JWT_INVALID');
+        await rejectsWith(jam.genJwtToken({ sub: 'u1', jti: 'x' }), 'ERR_JWT_INVALID');
         const { jti: _jti, ...noJti } = jam.makePayload({});
-        await rejection(jam.genJwtToken(noJti), 'ERR_JWT_INVALID');
+        await rejectsWith(jam.genJwtToken(noJti), 'ERR_JWT_INVALID');
       });
     });
 
@@ -104,7 +104,7 @@ for (const backend of ['memory', 'redis'] as const) {
         const token = await a.genJwtToken(a.makePayload({}));
         expect(await b.verifyJwtToken(token)).to.have.property('jti');
         await a.revokeJwtToken(token);
-        await rejection(b.verifyJwtToken(token), 'ERR_JWT_REVOKED');
+        await rejectsWith(b.verifyJwtToken(token), 'ERR_JWT_REVOKED');
         const white = jamWith('white');
         const recorded = await white.genJwtToken(white.makePayload({}));
         expect(await jamWith('white').verifyJwtToken(recorded)).to.have.property('jti');
@@ -117,7 +117,7 @@ for (const backend of ['memory', 'redis'] as const) {
         const token = await owner.genJwtToken(owner.makePayload({}));
         await owner.verifyJwtToken(token);
         await owner.close();
-        await rejection(owner.verifyJwtToken(token), 'ERR_STORE_UNAVAILABLE');
+        await rejectsWith(owner.verifyJwtToken(token), 'ERR_STORE_UNAVAILABLE');
 
         const keyv = new Keyv(new KeyvRedis(jams.redis!.url));
         try {
@@ -148,10 +148,10 @@ describe('jwt.list', () => {
       const entry = `${LIST_PREFIX}jti:${payload.jti}`;
       clock.tick(64_999);
       expect(await store.get(entry)).not.to.equal(undefined);
-      await rejection(jam.verifyJwtToken(token), 'ERR_JWT_REVOKED'); // within clockTolerance
+      await rejectsWith(jam.verifyJwtToken(token), 'ERR_JWT_REVOKED'); // within clockTolerance
       clock.tick(2);
       expect(await store.get(entry)).to.equal(undefined);
-      await rejection(jam.verifyJwtToken(token), 'ERR_JWT_EXPIRED');
+      await rejectsWith(jam.verifyJwtToken(token), 'ERR_JWT_EXPIRED');
     } finally {
       clock.uninstall();
     }
@@ -169,7 +169,7 @@ describe('jwt.list', () => {
     const jam = new Jam({ jwt: { secretKey: SECRET } });
     const token = await jam.genJwtToken(jam.makePayload({}));
     expect(await jam.verifyJwtToken(token, { checkList: true })).to.have.property('jti');
-    await rejection(jam.revokeJwtToken(token), 'ERR_CONFIG');
+    await rejectsWith(jam.revokeJwtToken(token), 'ERR_CONFIG');
   });
 
   it('validates its options at construction', () => {
@@ -201,14 +201,14 @@ describe('jwt.list store outage', () => {
     const fresh = await jam.genJwtToken(jam.makePayload({ sub: 'fresh' }));
     await redis.stop();
     // Keyv alone would answer undefined here: "not revoked". A revoked token must never pass on an outage.
-    const err = await rejection(jam.verifyJwtToken(cached), 'ERR_STORE_UNAVAILABLE');
+    const err = await rejectsWith(jam.verifyJwtToken(cached), 'ERR_STORE_UNAVAILABLE');
     expect(err.status).to.equal(503);
-    await rejection(jam.verifyJwtToken(fresh), 'ERR_STORE_UNAVAILABLE');
-    await rejection(jam.revokeJwtToken(fresh), 'ERR_STORE_UNAVAILABLE');
+    await rejectsWith(jam.verifyJwtToken(fresh), 'ERR_STORE_UNAVAILABLE');
+    await rejectsWith(jam.revokeJwtToken(fresh), 'ERR_STORE_UNAVAILABLE');
     await redis.start();
     expect(await eventually(() => jam.verifyJwtToken(fresh))).to.include({ sub: 'fresh' });
     await jam.revokeJwtToken(fresh);
-    await rejection(jam.verifyJwtToken(fresh), 'ERR_JWT_REVOKED');
+    await rejectsWith(jam.verifyJwtToken(fresh), 'ERR_JWT_REVOKED');
   });
 });
 

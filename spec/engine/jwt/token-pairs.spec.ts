@@ -7,7 +7,7 @@ import { Jam, type JwtListOptions, type JwtOptions } from 'koa-jam';
 import { freezeClock } from '../../helpers/clock.js';
 import { SECRET } from '../../helpers/keys.js';
 import { useListJams } from '../../helpers/list-jams.js';
-import { rejection } from '../../helpers/rejection.js';
+import { rejectsWith } from '../../helpers/errors.js';
 import { decodeSegment } from '../../helpers/tokens.js';
 
 for (const backend of ['memory', 'redis'] as const) {
@@ -30,17 +30,17 @@ for (const backend of ['memory', 'redis'] as const) {
     it('never takes one token for the other', async () => {
       const jam = jamWith();
       const { accessToken, refreshToken } = await jam.genTokenPair({ sub: 'u1' });
-      await rejection(jam.verifyJwtToken(refreshToken), 'ERR_JWT_INVALID');
-      await rejection(jam.verifyJwtToken(refreshToken, { checkList: false }), 'ERR_JWT_INVALID');
-      await rejection(jam.refreshTokenPair(accessToken), 'ERR_JWT_INVALID');
-      await rejection(jam.refreshTokenPair(await jam.genJwtToken(jam.makePayload({}))), 'ERR_JWT_INVALID');
+      await rejectsWith(jam.verifyJwtToken(refreshToken), 'ERR_JWT_INVALID');
+      await rejectsWith(jam.verifyJwtToken(refreshToken, { checkList: false }), 'ERR_JWT_INVALID');
+      await rejectsWith(jam.refreshTokenPair(accessToken), 'ERR_JWT_INVALID');
+      await rejectsWith(jam.refreshTokenPair(await jam.genJwtToken(jam.makePayload({}))), 'ERR_JWT_INVALID');
       // The data cannot turn an access token into a refresh token, nor pick the family or lifetime.
       const forged = await jam.genTokenPair({ token_use: 'refresh', fam: 'mine', exp: 1 });
       expect(decodeSegment(forged.accessToken, 1)).to.include({ token_use: 'access' });
       expect(decodeSegment(forged.accessToken, 1).fam).not.to.equal('mine');
-      await rejection(jam.refreshTokenPair(forged.accessToken), 'ERR_JWT_INVALID');
+      await rejectsWith(jam.refreshTokenPair(forged.accessToken), 'ERR_JWT_INVALID');
       for (const bad of [null, 'sub', ['a']])
-        await rejection(jam.genTokenPair(bad as never), 'ERR_JWT_INVALID');
+        await rejectsWith(jam.genTokenPair(bad as never), 'ERR_JWT_INVALID');
     });
 
     for (const type of ['black', 'white'] as const) {
@@ -54,11 +54,11 @@ for (const backend of ['memory', 'redis'] as const) {
         const third = await jam.refreshTokenPair(second.refreshToken);
 
         // The first refresh token again: someone kept a copy.
-        const err = await rejection(jam.refreshTokenPair(first.refreshToken), 'ERR_JWT_REVOKED');
+        const err = await rejectsWith(jam.refreshTokenPair(first.refreshToken), 'ERR_JWT_REVOKED');
         expect(err.message).to.contain('family');
         for (const pair of [first, second, third]) {
-          await rejection(jam.verifyJwtToken(pair.accessToken), 'ERR_JWT_REVOKED');
-          await rejection(jam.refreshTokenPair(pair.refreshToken), 'ERR_JWT_REVOKED');
+          await rejectsWith(jam.verifyJwtToken(pair.accessToken), 'ERR_JWT_REVOKED');
+          await rejectsWith(jam.refreshTokenPair(pair.refreshToken), 'ERR_JWT_REVOKED');
         }
         // Other logins are untouched.
         expect(await jam.verifyJwtToken(other.accessToken)).to.include({ sub: 'u2' });
@@ -69,8 +69,8 @@ for (const backend of ['memory', 'redis'] as const) {
         const jam = jamWith(type);
         const pair = await jam.genTokenPair({ sub: 'u1' });
         await jam.revokeJwtToken(pair.accessToken);
-        await rejection(jam.verifyJwtToken(pair.accessToken), 'ERR_JWT_REVOKED');
-        await rejection(jam.refreshTokenPair(pair.refreshToken), 'ERR_JWT_REVOKED');
+        await rejectsWith(jam.verifyJwtToken(pair.accessToken), 'ERR_JWT_REVOKED');
+        await rejectsWith(jam.refreshTokenPair(pair.refreshToken), 'ERR_JWT_REVOKED');
       });
     }
 
@@ -112,7 +112,7 @@ for (const backend of ['memory', 'redis'] as const) {
           expect(winners, `token ${i}: ${JSON.stringify(outcomes)}`).to.have.length(1);
           expect(outcomes.find((o) => o.code !== undefined)).to.deep.equal({ code: 'ERR_JWT_REVOKED' });
           // The loser could not tell a race from theft: the winner's new pair dies with the family.
-          await rejection(jam.verifyJwtToken(winners[0].accessToken!), 'ERR_JWT_REVOKED');
+          await rejectsWith(jam.verifyJwtToken(winners[0].accessToken!), 'ERR_JWT_REVOKED');
         }
       });
     }
@@ -122,8 +122,8 @@ for (const backend of ['memory', 'redis'] as const) {
 describe('token pairs', () => {
   it('need a list, which keeps spent refresh tokens and revoked families', async () => {
     const jam = new Jam({ jwt: { secretKey: SECRET } });
-    await rejection(jam.genTokenPair({ sub: 'u1' }), 'ERR_CONFIG');
-    await rejection(jam.refreshTokenPair('a.b.c'), 'ERR_CONFIG');
+    await rejectsWith(jam.genTokenPair({ sub: 'u1' }), 'ERR_CONFIG');
+    await rejectsWith(jam.refreshTokenPair('a.b.c'), 'ERR_CONFIG');
   });
 
   it('refuse an expired refresh token', async () => {
@@ -134,7 +134,7 @@ describe('token pairs', () => {
       clock.tick(119_000);
       const { refreshToken: next } = await jam.refreshTokenPair(refreshToken);
       clock.tick(120_000);
-      await rejection(jam.refreshTokenPair(next), 'ERR_JWT_EXPIRED');
+      await rejectsWith(jam.refreshTokenPair(next), 'ERR_JWT_EXPIRED');
     } finally {
       clock.uninstall();
     }

@@ -1,6 +1,7 @@
 import Keyv from 'keyv';
 import { checkPositiveNumber, configError } from '../config/option-checks.js';
 import { JamStore } from './jam-store.js';
+import { MemoryStore } from './memory-store.js';
 
 /** A Keyv instance, or a URL: `redis://…` / `rediss://…` (needs @keyv/redis), `sqlite://path` (needs @keyv/sqlite). */
 export type StoreOption = Keyv | string;
@@ -17,7 +18,8 @@ export interface OpenStoreOptions {
 export function openStore(option: StoreOption | undefined, options: OpenStoreOptions): JamStore {
   const timeoutMs = checkPositiveNumber(`${options.path} timeout`, options.timeoutMs);
   const common = { purpose: options.purpose, prefix: options.prefix, timeoutMs };
-  if (option === undefined) return new JamStore(new Keyv(), { ...common, owned: true });
+  if (option === undefined)
+    return new JamStore(new Keyv({ store: new MemoryStore() }), { ...common, owned: true });
   if (option instanceof Keyv) return new JamStore(option, { ...common, owned: false });
   if (typeof option !== 'string')
     throw configError(`${options.path} must be a Keyv instance or a URL string`);
@@ -45,28 +47,24 @@ function openRedis(url: string, timeoutMs: number, path: string): Keyv {
     },
   });
   client.on('error', () => {}); // outages surface as rejected calls; reconnection is automatic
-  // Connects now, and the first calls wait for it (each within the store timeout): without the offline
-  // queue, a command sent while the first connection is still being made would fail as an outage.
-  const connected = client.connect().then(
-    () => undefined,
-    () => undefined,
-  );
+  // KeyvRedis connects on first use, and calls made while that first connection is under way would find the
+  // client not ready and fail (no offline queue). Connect now; calls wait for it, bounded by JamStore.
+  const connected = client.connect().catch(() => undefined);
+  const store = new KeyvRedis(client, { throwOnConnectError: true, throwOnErrors: true });
+  const getClient = store.getClient.bind(store);
+  const disconnect = store.disconnect.bind(store);
   let closed = false;
-  class ConnectedKeyvRedis extends KeyvRedis<string> {
-    override async getClient() {
-      // KeyvRedis would silently reconnect a closed client, and the connection would keep the process alive.
-      if (closed) throw new Error('the store has been closed');
-      await connected;
-      return super.getClient();
-    }
-    override async disconnect() {
-      closed = true;
-      // Also ends a first connection still being retried (close() alone would leave it running).
-      if (!client.isReady) client.destroy();
-      else await super.disconnect();
-    }
-  }
-  const store = new ConnectedKeyvRedis(client, { throwOnConnectError: true, throwOnErrors: true });
+  store.getClient = async () => {
+    // KeyvRedis would silently reconnect a closed client, and that connection would keep the process alive.
+    if (closed) throw new Error('the store has been closed');
+    return (await connected, getClient());
+  };
+  store.disconnect = async (force?: boolean) => {
+    closed = true;
+    // A first connection still being retried is ended too (a plain close would leave it running).
+    if (client.isReady) return disconnect(force);
+    client.destroy();
+  };
   return new Keyv({ store, useKeyPrefix: false, throwOnErrors: true });
 }
 
