@@ -5,7 +5,7 @@ import { Jam, jamContext, jamJwt, requirePayload, type JamJwtOptions } from 'koa
 import request from 'supertest';
 import { eventually } from '../helpers/eventually.js';
 import { SECRET } from '../helpers/keys.js';
-import { useListJams } from '../helpers/list-jams.js';
+import { REDIS_KIND, useListJams } from '../helpers/list-jams.js';
 
 function appWith(jam: Jam, options?: JamJwtOptions) {
   const app = new Koa();
@@ -149,7 +149,7 @@ describe('jamContext', () => {
 });
 
 describe('jamJwt with a revocation list on Redis', () => {
-  const jams = useListJams('redis');
+  const jams = useListJams(REDIS_KIND);
 
   it('answers 401 for a revoked token, 503 while the list store is down, and recovers', async () => {
     const jam = jams.jamWith('black', {}, 500);

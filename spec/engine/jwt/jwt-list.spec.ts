@@ -6,16 +6,17 @@ import { Jam, JamError } from 'koa-jam';
 import { freezeClock } from '../../helpers/clock.js';
 import { eventually } from '../../helpers/eventually.js';
 import { SECRET } from '../../helpers/keys.js';
-import { useListJams } from '../../helpers/list-jams.js';
+import { REDIS_KIND, useListJams } from '../../helpers/list-jams.js';
+import { STORE_KINDS } from '../../helpers/store-kinds.js';
 import type { RedisServer } from '../../helpers/redis-server.js';
 import { rejectsWith } from '../../helpers/errors.js';
 import { craftToken, decodeSegment } from '../../helpers/tokens.js';
 
 const LIST_PREFIX = 'jam:jwt-list:';
 
-for (const backend of ['memory', 'redis'] as const) {
-  describe(`jwt.list on ${backend}`, () => {
-    const jams = useListJams(backend);
+for (const kind of STORE_KINDS) {
+  describe(`jwt.list on ${kind.name}`, () => {
+    const jams = useListJams(kind);
     const jamWith = jams.jamWith;
 
     describe('black', () => {
@@ -33,7 +34,7 @@ for (const backend of ['memory', 'redis'] as const) {
         expect(await jam.verifyJwtToken(token, { checkList: false })).to.include({ sub: 'u1' });
       });
 
-      if (backend === 'redis') {
+      if (kind.name === 'Redis') {
         it('keys the entry by jti and lets it expire with the token', async () => {
           const jam = jamWith('black', { clockTolerance: 5 });
           const payload = jam.makePayload({}, { exp: 60 });
@@ -97,7 +98,7 @@ for (const backend of ['memory', 'redis'] as const) {
       });
     });
 
-    if (backend === 'redis') {
+    if (kind.name === 'Redis') {
       it('is shared by every instance on the same store (one per process in production)', async () => {
         const a = jamWith('black');
         const b = jamWith('black');
@@ -191,7 +192,7 @@ describe('jwt.list', () => {
 });
 
 describe('jwt.list store outage', () => {
-  const jams = useListJams('redis');
+  const jams = useListJams(REDIS_KIND);
 
   it('fails closed while the store is down, cached or not, then recovers', async () => {
     const jam = jams.jamWith('black', {}, 500);

@@ -7,12 +7,13 @@ import { Jam, type JwtListOptions, type JwtOptions } from 'koa-jam';
 import { freezeClock } from '../../helpers/clock.js';
 import { SECRET } from '../../helpers/keys.js';
 import { useListJams } from '../../helpers/list-jams.js';
+import { STORE_KINDS } from '../../helpers/store-kinds.js';
 import { rejectsWith } from '../../helpers/errors.js';
 import { decodeSegment } from '../../helpers/tokens.js';
 
-for (const backend of ['memory', 'redis'] as const) {
-  describe(`token pairs on ${backend}`, () => {
-    const jams = useListJams(backend);
+for (const kind of STORE_KINDS) {
+  describe(`token pairs on ${kind.name}`, () => {
+    const jams = useListJams(kind);
     const jamWith = (type: JwtListOptions['type'] = 'black', extra?: JwtOptions) => jams.jamWith(type, extra);
 
     it('issues a short-lived access token and a long-lived refresh token, told apart by token_use', async () => {
@@ -91,7 +92,7 @@ for (const backend of ['memory', 'redis'] as const) {
       }
     });
 
-    if (backend === 'redis') {
+    if (kind.name === 'Redis') {
       it('two processes racing to use the same refresh tokens: exactly one wins each', async function () {
         this.timeout(20_000);
         const jam = jamWith();
