@@ -10,6 +10,7 @@ describe('the koa-jam package', () => {
       'JamError',
       'isJamError',
       'jamJwt',
+      'jamJwks',
       'jamContext',
       'requirePayload',
       'fromCookie',
