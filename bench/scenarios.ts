@@ -97,6 +97,29 @@ function koaJwtScenario(keyObject: boolean): Scenario {
   };
 }
 
+function jamBlackListScenario(store: 'memory' | 'redis'): Scenario {
+  return {
+    id: `jam-jwt-black-${store}`,
+    label: `jamJwt HS256, cache on, black list ${store === 'redis' ? 'on Redis' : 'in memory'}`,
+    family: 'koa-jam',
+    redis: store === 'redis',
+    async build({ redisUrl }) {
+      const list = { type: 'black', store: store === 'redis' ? redisUrl : undefined } as const;
+      const jam = new Jam({ jwt: { ...keysFor('HS256'), list } });
+      const token = await jam.genJwtToken(jam.makePayload({ sub: USER }));
+      return {
+        app: appWith([jamJwt(jam), requirePayload()], (ctx) => ctx.state.payload!.sub),
+        credentials: async () => bearer(token),
+        populate: (count) =>
+          concurrently(count, async (i) =>
+            jam.revokeJwtToken(await jam.genJwtToken(jam.makePayload({ sub: `user-${i + 2}` }))),
+          ),
+        close: () => jam.close(),
+      };
+    },
+  };
+}
+
 function jamSessionScenario(store: 'memory' | 'redis'): Scenario {
   return {
     id: `jam-session-${store}`,
@@ -190,6 +213,8 @@ export const SCENARIOS: readonly Scenario[] = [
     jamJwtScenario(alg, true),
     jamJwtScenario(alg, false),
   ]),
+  jamBlackListScenario('memory'),
+  jamBlackListScenario('redis'),
   koaSessionScenario,
   jamSessionScenario('memory'),
   jamSessionScenario('redis'),
