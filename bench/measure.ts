@@ -66,7 +66,15 @@ export async function startServer(
       headers: ready.headers,
       population: ready.population,
       async load({ connections, warmupSeconds, durationSeconds }) {
-        const common = { url, headers: ready.headers, connections, pipelining: 1, timeout: 10 };
+        // autocannon stops at its first sample tick after the duration: ticks of 100 ms keep runs to length.
+        const common = {
+          url,
+          headers: ready.headers,
+          connections,
+          pipelining: 1,
+          timeout: 10,
+          sampleInt: 100,
+        };
         await cannon({ ...common, duration: warmupSeconds });
         const before = await request(child, 'stats');
         const latencies: number[] = [];

@@ -1,3 +1,4 @@
+import type { EngineCost } from './engine-costs.js';
 import type { Machine } from './machine.js';
 import type { LoadOptions, Sample } from './measure.js';
 import { BASELINE, type Family } from './scenarios.js';
@@ -45,6 +46,7 @@ export interface Results {
   machine: Machine;
   /** Load averages when the run ended, to compare with machine.loadAverage at its start. */
   loadAverageAfter: number[];
+  engineCosts: EngineCost[];
   scenarios: ScenarioResult[];
   growth: GrowthResult[];
   targets: TargetResult[];
@@ -249,6 +251,15 @@ export function markdown(results: Results): string {
     );
   }
   out.push(
+    '',
+    '### Engine calls, in process',
+    '',
+    'CPU time per call without HTTP, best of five batches: what a scenario adds to bare Koa comes from these.',
+    '',
+    table(
+      ['call', 'CPU µs'],
+      results.engineCosts.map((c) => [c.operation, fixed(c.microseconds, 1)]),
+    ),
     '',
     '### Targets',
     '',

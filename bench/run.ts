@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startRedis, type RedisServer } from '../spec/helpers/redis-server.js';
 import { chart } from './chart.js';
+import { measureEngineCosts } from './engine-costs.js';
 import { describeMachine, ROOT } from './machine.js';
 import { startServer, type LoadOptions, type RunningServer, type Sample } from './measure.js';
 import {
@@ -24,8 +25,22 @@ import { BASELINE, SCENARIOS, type Scenario } from './scenarios.js';
  */
 
 const MODES = {
-  full: { rounds: 3, warmupSeconds: 1.5, durationSeconds: 4, connections: 32, growth: [1e3, 1e5, 1e6] },
-  quick: { rounds: 1, warmupSeconds: 0.25, durationSeconds: 0.75, connections: 16, growth: [1e2, 1e3] },
+  full: {
+    rounds: 3,
+    warmupSeconds: 1.5,
+    durationSeconds: 4,
+    connections: 32,
+    growth: [1e3, 1e5, 1e6],
+    engineBatchMs: 200,
+  },
+  quick: {
+    rounds: 1,
+    warmupSeconds: 0.25,
+    durationSeconds: 0.75,
+    connections: 16,
+    growth: [1e2, 1e3],
+    engineBatchMs: 10,
+  },
 };
 type Settings = (typeof MODES)['full'];
 /** Entries in the store during the main scenarios: live sessions, revoked tokens. */
@@ -70,6 +85,7 @@ async function main(): Promise<number> {
 
   console.log(`koa-jam bench, ${mode} mode: ${scenarios.length} scenarios × ${settings.rounds} rounds`);
   const context = { profileDir, failures };
+  const engineCosts = await measureEngineCosts(settings.engineBatchMs);
   const samples = await measureRounds(scenarios, settings, context);
   const growth = growthStores.length ? await measureGrowth(growthStores, settings, context) : [];
   const scenarioResults = summarizeScenarios(scenarios, samples);
@@ -80,6 +96,7 @@ async function main(): Promise<number> {
     settings,
     machine,
     loadAverageAfter: loadavg().map((load) => Math.round(load * 100) / 100),
+    engineCosts,
     ...measured,
     targets: checkTargets(measured),
   };

@@ -51,7 +51,7 @@ function appWith(auth: Middleware[], user: (ctx: Context) => unknown, app = new 
 
 const bearer = (token: string): Headers => ({ authorization: `Bearer ${token}` });
 
-function keysFor(alg: JwtAlgorithm): { privateKey: KeyObject } | { secretKey: KeyObject } {
+export function keysFor(alg: JwtAlgorithm): { privateKey: KeyObject } | { secretKey: KeyObject } {
   if (alg === 'RS256') return { privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey };
   if (alg === 'ES256')
     return { privateKey: generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey };
