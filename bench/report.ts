@@ -41,6 +41,8 @@ export interface TargetResult {
 
 export interface Results {
   date: string;
+  /** How long the whole run took. */
+  minutes: number;
   mode: 'full' | 'quick';
   settings: LoadOptions & { rounds: number };
   machine: Machine;
@@ -170,7 +172,7 @@ export function markdown(results: Results): string {
     `Run of ${results.date} (${results.mode} mode): ${settings.rounds} round(s), scenarios alternating; ` +
       `each measurement ${settings.durationSeconds} s after a ${settings.warmupSeconds} s warm-up, ` +
       `${settings.connections} connections, autocannon and a fresh server process per measurement on 127.0.0.1. ` +
-      'Medians over the rounds.',
+      `Medians over the rounds. The run took ${results.minutes.toFixed(1)} minutes.`,
     '',
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}; ` +
       `load average ${machine.loadAverage.join(' / ')} at the start, ${results.loadAverageAfter.join(' / ')} at the end.`,

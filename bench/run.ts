@@ -59,6 +59,7 @@ const { values: args } = parseArgs({
 });
 
 async function main(): Promise<number> {
+  const started = performance.now();
   const mode = args.quick ? 'quick' : 'full';
   const settings = { ...MODES[mode] };
   if (args.rounds) settings.rounds = Number(args.rounds);
@@ -92,6 +93,7 @@ async function main(): Promise<number> {
   const measured = { scenarios: scenarioResults, growth };
   const results: Results = {
     date: new Date().toISOString(),
+    minutes: Math.round((performance.now() - started) / 600) / 100,
     mode,
     settings,
     machine,
