@@ -1,0 +1,47 @@
+import { expect } from 'chai';
+import { Jam } from 'koa-jam';
+import request from 'supertest';
+import { createControllersApp } from '../../examples/controllers-app.js';
+import { SECRET } from '../helpers/keys.js';
+
+describe('examples/controllers-app', () => {
+  const app = createControllersApp(new Jam({ jwt: { secretKey: SECRET } })).callback();
+  const login = (username: string, password: string) =>
+    request(app).post('/auth/login').send({ username, password });
+
+  it('logs in with a JWT, shows the profile, and keeps the admin page for admins', async () => {
+    const alice = (await login('alice', 'alice-password').expect(200)).body.token;
+    const root = (await login('root', 'root-password').expect(200)).body.token;
+    const profile = await request(app).get('/profile').set('Authorization', `Bearer ${alice}`).expect(200);
+    expect(profile.body).to.deep.equal({ sub: '1', user: 'alice', roles: ['user'] });
+    await request(app)
+      .get('/admin')
+      .set('Authorization', `Bearer ${alice}`)
+      .expect(403, { error: 'Forbidden' });
+    const admin = await request(app).get('/admin').set('Authorization', `Bearer ${root}`).expect(200);
+    expect(admin.body).to.include({ admin: 'root' });
+  });
+
+  it('answers anonymous requests 401 on protected routes and greets them on public ones', async () => {
+    await request(app).get('/profile').expect(401, { error: 'Unauthorized' });
+    await request(app).get('/admin').expect(401, { error: 'Unauthorized' });
+    await request(app).get('/hello').expect(200, { hello: 'stranger' });
+    const alice = (await login('alice', 'alice-password')).body.token;
+    await request(app).get('/hello').set('Authorization', `Bearer ${alice}`).expect(200, { hello: 'alice' });
+  });
+
+  it('refuses wrong credentials 401 and a malformed login body 400, without echoing the password', async () => {
+    await login('alice', 'wrong-password').expect(401, { error: 'Unauthorized' });
+    await login('nobody', 'alice-password').expect(401);
+    const res = await request(app)
+      .post('/auth/login')
+      .send({ username: 'alice', password: ['alice-password'] })
+      .expect(400);
+    expect(res.body.errors.map((e: { property: string }) => e.property)).to.deep.equal(['password']);
+    expect(res.text).not.to.include('alice-password');
+    await request(app)
+      .post('/auth/login')
+      .send({ username: 'x'.repeat(65), password: 'p' })
+      .expect(400);
+  });
+});
