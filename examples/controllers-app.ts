@@ -1,8 +1,16 @@
 import 'reflect-metadata'; // once per app, before any decorated class: routing-controllers reads its metadata
 import { randomBytes } from 'node:crypto';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import Koa, { type Context } from 'koa';
-import { Jam, jamJwt, type JamStatePayload } from 'koa-jam';
+import Koa, { type Context, type Middleware } from 'koa';
+import {
+  clearSessionCookie,
+  Jam,
+  jamCsrf,
+  jamJwt,
+  jamSession,
+  setSessionCookie,
+  type JamStatePayload,
+} from 'koa-jam';
 import {
   jamAuthorizationChecker,
   jamCurrentUserChecker,
@@ -11,10 +19,12 @@ import {
 } from 'koa-jam/routing-controllers';
 import {
   Authorized,
+  BadRequestError,
   Body,
   Ctx,
   CurrentUser,
   Get,
+  HttpCode,
   JsonController,
   Post,
   UnauthorizedError,
@@ -28,14 +38,38 @@ export class LoginBody {
   @IsString() @MinLength(1) @MaxLength(256) password!: string;
 }
 
+function authenticate({ username, password }: LoginBody) {
+  const user = checkCredentials(username, password);
+  if (!user) throw new UnauthorizedError();
+  return { sub: String(user.id), user: user.username, roles: user.roles };
+}
+
 @JsonController('/auth')
 export class AuthController {
+  /** For API clients: a JWT to send as `Authorization: Bearer <token>`. */
   @Post('/login')
   async login(@Body() body: LoginBody, @Ctx() ctx: Context) {
-    const user = checkCredentials(body.username, body.password);
-    if (!user) throw new UnauthorizedError();
-    const payload = ctx.jam.makePayload({ sub: String(user.id), user: user.username, roles: user.roles });
-    return { token: await ctx.jam.genJwtToken(payload) };
+    return { token: await ctx.jam.genJwtToken(ctx.jam.makePayload(authenticate(body))) };
+  }
+
+  /** For browsers: a server-side session in an HttpOnly cookie. */
+  @Post('/session')
+  async startSession(@Body() body: LoginBody, @Ctx() ctx: Context) {
+    const claims = authenticate(body);
+    setSessionCookie(ctx, await ctx.jam.createSession(claims.user, claims));
+    return { user: claims.user };
+  }
+
+  /** Ends the session: its cookie no longer works, even replayed. */
+  @Authorized()
+  @Post('/logout')
+  @HttpCode(204)
+  async logout(@Ctx() ctx: Context) {
+    if (!ctx.state.sessionId)
+      throw new BadRequestError('a JWT is not logged out: it is valid until it expires');
+    await ctx.jam.deleteSession(ctx.state.sessionId);
+    clearSessionCookie(ctx);
+    return null;
   }
 }
 
@@ -63,11 +97,19 @@ export class AdminController {
   }
 }
 
+/** The session when the request carries its cookie, else the JWT of its Authorization header. */
+function sessionOrJwt(jam: Jam): Middleware {
+  const session = jamSession(jam, 'sessionId');
+  const jwt = jamJwt(jam);
+  return (ctx, next) => (ctx.cookies.get('sessionId') ? session(ctx, next) : jwt(ctx, next));
+}
+
 /** A Koa app serving the three controllers; koa-jam's middleware goes first, routing-controllers last. */
 export function createControllersApp(jam: Jam): Koa {
   const app = new Koa();
   app.use(jamErrorHandler()); // clean 401/403/503 bodies, with routing-controllers' own handler off
-  app.use(jamJwt(jam)); // Authorization: Bearer <token> -> ctx.state.payload
+  app.use(jamCsrf()); // cookie sessions: refuses cross-site POSTs
+  app.use(sessionOrJwt(jam)); // -> ctx.state.payload
   useKoaServer(app, {
     controllers: [AuthController, ProfileController, AdminController],
     authorizationChecker: jamAuthorizationChecker(),
@@ -77,7 +119,10 @@ export function createControllersApp(jam: Jam): Koa {
   return app;
 }
 
-/** The Jam the demo and `npm start` use: a random secret per start, fine for a demo only. */
+/** The Jam the demo and `npm start` use: a random secret per start and in-memory sessions, fine for a demo only. */
 export function demoJam(): Jam {
-  return new Jam({ jwt: { secretKey: process.env.JAM_JWT_SECRET_KEY ?? randomBytes(32) } });
+  return new Jam({
+    jwt: { secretKey: process.env.JAM_JWT_SECRET_KEY ?? randomBytes(32) },
+    session: { ttl: 3600 },
+  });
 }

@@ -4,7 +4,16 @@ import { createControllersApp, demoJam } from './controllers-app.js';
 interface Request {
   method?: 'GET' | 'POST';
   body?: unknown;
-  token?: string;
+  /** A JWT, sent as `Authorization: Bearer <token>`. */
+  token?: unknown;
+  /** A session id, sent as the `sessionId` cookie. */
+  session?: unknown;
+}
+
+interface Answer {
+  body: Record<string, unknown>;
+  /** The session cookie the answer sets ('' when it clears it). */
+  session?: string;
 }
 
 /**
@@ -18,20 +27,31 @@ async function main(): Promise<number> {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let failures = 0;
 
-  async function step(label: string, path: string, request: Request, expected: number) {
-    const { method = request.body === undefined ? 'GET' : 'POST', body, token } = request;
+  async function step(label: string, path: string, request: Request, expected: number): Promise<Answer> {
+    const { method = request.body === undefined ? 'GET' : 'POST', body, token, session } = request;
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    if (session !== undefined) headers.cookie = `sessionId=${session}`;
     const res = await fetch(base + path, { method, headers, body: JSON.stringify(body) });
-    const answer = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+    const answer: Answer = {
+      body: (await res.json().catch(() => ({}))) as Record<string, unknown>,
+      session: /^sessionId=([^;]*)/.exec(res.headers.getSetCookie()[0] ?? '')?.[1],
+    };
     const ok = res.status === expected;
     if (!ok) failures++;
-    const shown = JSON.stringify(answer)
-      .replace(/(eyJ[\w-]{8})[\w.-]+/g, '$1…')
-      .slice(0, 100);
+    let shown = JSON.stringify(answer.body);
+    if (answer.session !== undefined) shown += ` + cookie ${answer.session || '(cleared)'}`;
+    shown = shown.replace(/(eyJ[\w-]{8}|cookie [\w-]{8})[\w.-]+/g, '$1…');
     console.log(
-      `${ok ? 'ok  ' : 'FAIL'} ${method.padEnd(4)} ${path.padEnd(12)} -> ${res.status}${ok ? '' : ` (want ${expected})`}  ${label.padEnd(46)} ${shown}`,
+      [
+        ok ? 'ok  ' : 'FAIL',
+        method.padEnd(4),
+        path.padEnd(13),
+        `-> ${res.status}${ok ? '' : ` (want ${expected})`}`,
+        label.padEnd(40),
+        shown.length > 90 ? `${shown.slice(0, 89)}…` : shown,
+      ].join(' '),
     );
     return answer;
   }
@@ -39,28 +59,32 @@ async function main(): Promise<number> {
 
   try {
     console.log(`koa-jam demo: examples/controllers-app.ts on ${base}\n`);
-    await step('a wrong password is refused', '/auth/login', login('alice', 'guess'), 401);
-    await step(
-      'a login without a password fails validation',
-      '/auth/login',
-      { body: { username: 'alice' } },
-      400,
-    );
+    await step('a wrong password is refused', '/auth/session', login('alice', 'guess'), 401);
+    await step('a login without a password', '/auth/session', { body: { username: 'alice' } }, 400);
     const alice = await step(
-      'alice logs in and gets a JWT',
+      'alice logs in: a session',
+      '/auth/session',
+      login('alice', 'alice-password'),
+      200,
+    );
+    await step('no session: the profile needs a login', '/profile', {}, 401);
+    await step("alice's session: her profile", '/profile', { session: alice.session }, 200);
+    await step('alice is no admin', '/admin', { session: alice.session }, 403);
+    const root = await step('root logs in', '/auth/session', login('root', 'root-password'), 200);
+    await step('root reaches the admin page', '/admin', { session: root.session }, 200);
+    await step('root logs out', '/auth/logout', { method: 'POST', session: root.session }, 204);
+    await step("root's old session is refused", '/admin', { session: root.session }, 401);
+    const api = await step(
+      'an API client logs in: a JWT',
       '/auth/login',
       login('alice', 'alice-password'),
       200,
     );
-    await step('no token: the profile needs a login', '/profile', {}, 401);
-    await step("alice's token: her profile", '/profile', { token: String(alice.token) }, 200);
-    await step('alice is no admin', '/admin', { token: String(alice.token) }, 403);
-    const root = await step('root logs in', '/auth/login', login('root', 'root-password'), 200);
-    await step('root reaches the admin page', '/admin', { token: String(root.token) }, 200);
+    await step('with the JWT: her profile', '/profile', { token: api.body.token }, 200);
     await step(
-      'alice edits her token to claim admin: refused',
+      'she edits it to claim admin: refused',
       '/admin',
-      { token: withAdminRole(alice.token) },
+      { token: withAdminRole(api.body.token) },
       401,
     );
   } finally {

@@ -5,7 +5,9 @@ import { createControllersApp } from '../../examples/controllers-app.js';
 import { SECRET } from '../helpers/keys.js';
 
 describe('examples/controllers-app', () => {
-  const app = createControllersApp(new Jam({ jwt: { secretKey: SECRET } })).callback();
+  const jam = new Jam({ jwt: { secretKey: SECRET }, session: {} });
+  const app = createControllersApp(jam).callback();
+  after(() => jam.close());
   const login = (username: string, password: string) =>
     request(app).post('/auth/login').send({ username, password });
 
@@ -43,5 +45,42 @@ describe('examples/controllers-app', () => {
       .post('/auth/login')
       .send({ username: 'x'.repeat(65), password: 'p' })
       .expect(400);
+  });
+
+  it('logs in with a session cookie and out again, after which the cookie is refused even replayed', async () => {
+    const res = await request(app)
+      .post('/auth/session')
+      .send({ username: 'root', password: 'root-password' })
+      .expect(200, { user: 'root' });
+    const setCookie = res.headers['set-cookie'][0];
+    expect(setCookie)
+      .to.match(/^sessionId=[\w-]+;/)
+      .and.to.match(/httponly/i);
+    const cookie = setCookie.split(';')[0];
+    await request(app).get('/admin').set('Cookie', cookie).expect(200);
+    const logout = await request(app).post('/auth/logout').set('Cookie', cookie).expect(204);
+    expect(logout.headers['set-cookie'][0]).to.match(/^sessionId=;/);
+    await request(app).get('/admin').set('Cookie', cookie).expect(401, { error: 'Unauthorized' });
+    await request(app).post('/auth/logout').set('Cookie', cookie).expect(401);
+  });
+
+  it('refuses a cross-site POST carrying the session cookie', async () => {
+    const res = await request(app)
+      .post('/auth/session')
+      .send({ username: 'alice', password: 'alice-password' });
+    const cookie = res.headers['set-cookie'][0].split(';')[0];
+    await request(app)
+      .post('/auth/logout')
+      .set('Cookie', cookie)
+      .set('Origin', 'https://evil.example')
+      .set('Sec-Fetch-Site', 'cross-site')
+      .expect(403);
+    await request(app).get('/profile').set('Cookie', cookie).expect(200);
+  });
+
+  it('does not pretend to log out a JWT', async () => {
+    const token = (await login('alice', 'alice-password')).body.token;
+    await request(app).post('/auth/logout').set('Authorization', `Bearer ${token}`).expect(400);
+    await request(app).get('/profile').set('Authorization', `Bearer ${token}`).expect(200);
   });
 });
