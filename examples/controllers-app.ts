@@ -56,6 +56,8 @@ export class AuthController {
   @Post('/session')
   async startSession(@Body() body: LoginBody, @Ctx() ctx: Context) {
     const claims = authenticate(body);
+    // A fresh id at every login (never one the browser brought along), and the previous session ends.
+    if (ctx.state.sessionId) await ctx.jam.deleteSession(ctx.state.sessionId);
     setSessionCookie(ctx, await ctx.jam.createSession(claims.user, claims));
     return { user: claims.user };
   }

@@ -64,6 +64,22 @@ describe('examples/controllers-app', () => {
     await request(app).post('/auth/logout').set('Cookie', cookie).expect(401);
   });
 
+  it('ends the previous session when the same browser logs in again', async () => {
+    const first = await request(app)
+      .post('/auth/session')
+      .send({ username: 'alice', password: 'alice-password' });
+    const alice = first.headers['set-cookie'][0].split(';')[0];
+    const second = await request(app)
+      .post('/auth/session')
+      .set('Cookie', alice)
+      .send({ username: 'root', password: 'root-password' })
+      .expect(200);
+    const root = second.headers['set-cookie'][0].split(';')[0];
+    expect(root).not.to.equal(alice);
+    await request(app).get('/profile').set('Cookie', alice).expect(401);
+    await request(app).get('/admin').set('Cookie', root).expect(200);
+  });
+
   it('refuses a cross-site POST carrying the session cookie', async () => {
     const res = await request(app)
       .post('/auth/session')
