@@ -10,6 +10,15 @@ describe('examples/controllers-app', () => {
   after(() => jam.close());
   const login = (username: string, password: string) =>
     request(app).post('/auth/login').send({ username, password });
+  /** Logs in for a session (from a browser already holding `cookie`, when given); the new cookie's name=value. */
+  async function sessionCookie(username: string, cookie = ''): Promise<string> {
+    const res = await request(app)
+      .post('/auth/session')
+      .set('Cookie', cookie)
+      .send({ username, password: `${username}-password` })
+      .expect(200, { user: username });
+    return res.headers['set-cookie'][0].split(';')[0];
+  }
 
   it('logs in with a JWT, shows the profile, and keeps the admin page for admins', async () => {
     const alice = (await login('alice', 'alice-password').expect(200)).body.token;
@@ -65,26 +74,15 @@ describe('examples/controllers-app', () => {
   });
 
   it('ends the previous session when the same browser logs in again', async () => {
-    const first = await request(app)
-      .post('/auth/session')
-      .send({ username: 'alice', password: 'alice-password' });
-    const alice = first.headers['set-cookie'][0].split(';')[0];
-    const second = await request(app)
-      .post('/auth/session')
-      .set('Cookie', alice)
-      .send({ username: 'root', password: 'root-password' })
-      .expect(200);
-    const root = second.headers['set-cookie'][0].split(';')[0];
+    const alice = await sessionCookie('alice');
+    const root = await sessionCookie('root', alice);
     expect(root).not.to.equal(alice);
     await request(app).get('/profile').set('Cookie', alice).expect(401);
     await request(app).get('/admin').set('Cookie', root).expect(200);
   });
 
   it('refuses a cross-site POST carrying the session cookie', async () => {
-    const res = await request(app)
-      .post('/auth/session')
-      .send({ username: 'alice', password: 'alice-password' });
-    const cookie = res.headers['set-cookie'][0].split(';')[0];
+    const cookie = await sessionCookie('alice');
     await request(app)
       .post('/auth/logout')
       .set('Cookie', cookie)
