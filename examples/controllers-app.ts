@@ -4,6 +4,7 @@ import { IsString, MaxLength, MinLength } from 'class-validator';
 import Koa, { type Context, type Middleware } from 'koa';
 import {
   clearSessionCookie,
+  fromBearerHeader,
   Jam,
   jamCsrf,
   jamJwt,
@@ -19,7 +20,6 @@ import {
 } from 'koa-jam/routing-controllers';
 import {
   Authorized,
-  BadRequestError,
   Body,
   Ctx,
   CurrentUser,
@@ -37,6 +37,8 @@ export class LoginBody {
   @IsString() @MinLength(1) @MaxLength(64) username!: string;
   @IsString() @MinLength(1) @MaxLength(256) password!: string;
 }
+
+const bearerToken = fromBearerHeader();
 
 function authenticate({ username, password }: LoginBody) {
   const user = checkCredentials(username, password);
@@ -62,15 +64,17 @@ export class AuthController {
     return { user: claims.user };
   }
 
-  /** Ends the session: its cookie no longer works, even replayed. */
+  /** Ends the session, or revokes the JWT: either way the credential no longer works, even replayed. */
   @Authorized()
   @Post('/logout')
   @HttpCode(204)
   async logout(@Ctx() ctx: Context) {
-    if (!ctx.state.sessionId)
-      throw new BadRequestError('a JWT is not logged out: it is valid until it expires');
-    await ctx.jam.deleteSession(ctx.state.sessionId);
-    clearSessionCookie(ctx);
+    if (ctx.state.sessionId) {
+      await ctx.jam.deleteSession(ctx.state.sessionId);
+      clearSessionCookie(ctx);
+    } else {
+      await ctx.jam.revokeJwtToken(bearerToken(ctx)!);
+    }
     return null;
   }
 }
@@ -121,10 +125,10 @@ export function createControllersApp(jam: Jam): Koa {
   return app;
 }
 
-/** The Jam the demo and `npm start` use: a random secret per start and in-memory sessions, fine for a demo only. */
+/** The Jam the demo and `npm start` use: a random secret per start, in-memory sessions and black list. */
 export function demoJam(): Jam {
   return new Jam({
-    jwt: { secretKey: process.env.JAM_JWT_SECRET_KEY ?? randomBytes(32) },
+    jwt: { secretKey: process.env.JAM_JWT_SECRET_KEY ?? randomBytes(32), list: { type: 'black' } },
     session: { ttl: 3600 },
   });
 }

@@ -21,6 +21,8 @@ ${curl} -X POST ${base}/auth/logout -H "Cookie: $ROOT"      # 204: root logs out
 ${curl} ${base}/admin -H "Cookie: $ROOT"                    # 401: the old cookie is refused
 TOKEN=$(curl -s ${base}/auth/login ${body('alice')} | sed -E 's/.*"token":"([^"]+)".*/\\1/')
 ${curl} ${base}/profile -H "Authorization: Bearer $TOKEN"   # 200: a JWT works too
+${curl} -X POST ${base}/auth/logout -H "Authorization: Bearer $TOKEN"   # 204: the JWT is revoked
+${curl} ${base}/profile -H "Authorization: Bearer $TOKEN"   # 401: and refused
 `);
 });
 

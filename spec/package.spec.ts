@@ -11,6 +11,7 @@ describe('the koa-jam package', () => {
       'JamError',
       'isJamError',
       'jamJwt',
+      'jamJwks',
       'jamContext',
       'requirePayload',
       'fromCookie',

@@ -5,7 +5,7 @@ import { createControllersApp } from '../../examples/controllers-app.js';
 import { SECRET } from '../helpers/keys.js';
 
 describe('examples/controllers-app', () => {
-  const jam = new Jam({ jwt: { secretKey: SECRET }, session: {} });
+  const jam = new Jam({ jwt: { secretKey: SECRET, list: { type: 'black' } }, session: {} });
   const app = createControllersApp(jam).callback();
   after(() => jam.close());
   const login = (username: string, password: string) =>
@@ -92,9 +92,10 @@ describe('examples/controllers-app', () => {
     await request(app).get('/profile').set('Cookie', cookie).expect(200);
   });
 
-  it('does not pretend to log out a JWT', async () => {
+  it('logs a JWT out by revoking it', async () => {
     const token = (await login('alice', 'alice-password')).body.token;
-    await request(app).post('/auth/logout').set('Authorization', `Bearer ${token}`).expect(400);
-    await request(app).get('/profile').set('Authorization', `Bearer ${token}`).expect(200);
+    const bearer = `Bearer ${token}`;
+    await request(app).post('/auth/logout').set('Authorization', bearer).expect(204);
+    await request(app).get('/profile').set('Authorization', bearer).expect(401, { error: 'Unauthorized' });
   });
 });
