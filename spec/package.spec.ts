@@ -14,6 +14,14 @@ describe('the koa-jam package', () => {
       'requirePayload',
       'fromCookie',
       'fromBearerHeader',
+      'generateOtpSecret',
+      'hashPassword',
+      'verifyPassword',
+      'needsRehash',
+      'generateSecretKey',
+      'generateRsaKeyPair',
+      'generateEcKeyPair',
+      'generateEncryptionKey',
     ]) {
       expect(cjs[name], name).to.be.a('function');
       expect((esm as Record<string, unknown>)[name], name).to.equal(cjs[name]);
