@@ -233,6 +233,11 @@ describe('verifyOtpCode', () => {
       expect(
         await hotp.verifyOtpCode(secret, hotp.getOtpCode(secret, 6), { factor: 6, sessionKey: 'h' }),
       ).to.equal(true);
+      // Re-enrolled with a new secret, the counter starts again at 0.
+      const fresh = generateOtpSecret();
+      expect(
+        await hotp.verifyOtpCode(fresh, hotp.getOtpCode(fresh, 0), { factor: 0, sessionKey: 'h' }),
+      ).to.equal(true);
       await hotp.close();
     });
   });

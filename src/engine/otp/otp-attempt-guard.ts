@@ -6,6 +6,8 @@ import { KeyedMutex } from './keyed-mutex.js';
 interface AttemptRecord {
   /** The last accepted step (TOTP) or counter (HOTP); only later ones are accepted after it. */
   last?: number;
+  /** Which secret `last` belongs to (a hash): after re-enrolment with a new secret, counters start afresh. */
+  secretId?: string;
   failures: number;
   firstFailureAt: number;
   lockedUntil: number;
@@ -39,17 +41,24 @@ export class OtpAttemptGuard {
   }
 
   /**
+   * @param secretId identifies the secret (not the secret itself).
    * @param match the factor the code is valid for, or undefined; called only when the key is not locked.
    * @param keepMs how long an accepted factor must be remembered (0: forever).
    */
-  check(sessionKey: string, match: () => number | undefined, keepMs: number): Promise<OtpCheck> {
+  check(
+    sessionKey: string,
+    secretId: string,
+    match: () => number | undefined,
+    keepMs: number,
+  ): Promise<OtpCheck> {
     return this.#mutex.run(sessionKey, async () => {
       const now = Date.now();
       const record = (await this.#store.get<AttemptRecord>(sessionKey)) ?? EMPTY;
       if (record.lockedUntil > now) return locked(record.lockedUntil - now);
       const factor = match();
-      if (factor !== undefined && (record.last === undefined || factor > record.last)) {
-        await this.#store.set(sessionKey, { ...EMPTY, last: factor }, keepMs);
+      const last = record.secretId === secretId ? record.last : undefined;
+      if (factor !== undefined && (last === undefined || factor > last)) {
+        await this.#store.set(sessionKey, { ...EMPTY, last: factor, secretId }, keepMs);
         return { valid: true, factor };
       }
       const { maxAttempts, attemptPeriodMs, lockoutPeriodMs } = this.#limits;
@@ -76,6 +85,9 @@ function locked(remainingMs: number): OtpCheck {
   );
 }
 
-function refused(code: 'ERR_OTP_INVALID' | 'ERR_OTP_REPLAYED' | 'ERR_OTP_LOCKED', message: string): OtpCheck {
+export function refused(
+  code: 'ERR_OTP_INVALID' | 'ERR_OTP_REPLAYED' | 'ERR_OTP_LOCKED',
+  message: string,
+): OtpCheck {
   return { valid: false, error: new JamError(code, `OTP refused: ${message}`) };
 }

@@ -1,5 +1,6 @@
+import { hash } from 'node:crypto';
 import { JamError } from '../jam-error.js';
-import { OtpAttemptGuard, type OtpCheck } from './otp-attempt-guard.js';
+import { OtpAttemptGuard, refused, type OtpCheck } from './otp-attempt-guard.js';
 import { hotpCode, matchOtpCode } from './otp-code.js';
 import { checkWindow, type ResolvedOtpOptions } from './otp-options.js';
 import { otpSecretBase32, otpSecretBytes, type OtpSecret } from './otp-secret.js';
@@ -53,13 +54,14 @@ export class OtpService {
     if (sessionKey === undefined) {
       const matched = match();
       return matched === undefined
-        ? { valid: false, error: new JamError('ERR_OTP_INVALID', 'OTP refused: wrong code') }
+        ? refused('ERR_OTP_INVALID', 'wrong code')
         : { valid: true, factor: matched };
     }
     if (typeof sessionKey !== 'string' || sessionKey === '') {
       throw argumentError('verifyOtpCode: sessionKey must be a non-empty string');
     }
-    return this.#guard.check(sessionKey, match, this.#rememberMs(steps));
+    const secretId = hash('sha256', key, 'base64url').slice(0, 22);
+    return this.#guard.check(sessionKey, secretId, match, this.#rememberMs(steps));
   }
 
   uri(secret: OtpSecret, options: OtpUriOptions): string {
