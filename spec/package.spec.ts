@@ -22,6 +22,11 @@ describe('the koa-jam package', () => {
       'generateRsaKeyPair',
       'generateEcKeyPair',
       'generateEncryptionKey',
+      'jamSession',
+      'setSessionCookie',
+      'clearSessionCookie',
+      'jamCsrf',
+      'MemoryStore',
     ]) {
       expect(cjs[name], name).to.be.a('function');
       expect((esm as Record<string, unknown>)[name], name).to.equal(cjs[name]);

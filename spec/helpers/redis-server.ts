@@ -8,6 +8,9 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts it again on the same port (after stop()), empty: nothing is persisted. */
   start(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open and nothing answers, a hung store. */
+  pause(): void;
+  resume(): void;
 }
 
 const available = spawnSync('redis-server', ['--version']).status === 0;
@@ -35,12 +38,19 @@ export async function startRedis(): Promise<RedisServer> {
     async start() {
       child = await spawnRedis(port);
     },
+    pause() {
+      child?.kill('SIGSTOP');
+    },
+    resume() {
+      child?.kill('SIGCONT');
+    },
     async stop() {
       const running = child;
       child = undefined;
       if (!running || running.exitCode !== null) return;
       const exited = new Promise((resolve) => running.once('exit', resolve));
       running.kill('SIGTERM');
+      running.kill('SIGCONT'); // a paused server handles SIGTERM only once it runs again
       await exited;
     },
   };
