@@ -64,6 +64,7 @@ describe('the koa-jam CLI', () => {
     it('prints an encryption key and an OTP secret', async () => {
       const encryption = await runCli(['keys', 'encryption']);
       expect(Buffer.from(encryption.stdout.trim(), 'base64url')).to.have.length(32);
+      await new Jam({ session: { encryptionKey: encryption.stdout.trim() } }).close();
       const otp = await runCli(['keys', 'otp']);
       expect(otp.stdout.trim()).to.match(/^[A-Z2-7]{32}$/);
       expect(new Jam({ otp: {} }).getOtpCode(otp.stdout.trim())).to.match(/^\d{6}$/);

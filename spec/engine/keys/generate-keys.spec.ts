@@ -44,10 +44,14 @@ describe('key generators', () => {
     expect(err).to.be.instanceOf(JamError).with.property('code', 'ERR_INVALID_ARGUMENT');
   });
 
-  it('generateEncryptionKey: 32 random bytes as base64url', () => {
+  it('generateEncryptionKey: 32 random bytes as base64url, accepted as session.encryptionKey', async () => {
     const key = generateEncryptionKey();
     expect(Buffer.from(key, 'base64url')).to.have.length(32);
     expect(generateEncryptionKey()).not.to.equal(key);
+    const jam = new Jam({ session: { encryptionKey: key } });
+    const id = await jam.createSession('k', { n: 1 });
+    expect(await jam.getSession(id)).to.deep.equal({ n: 1 });
+    await jam.close();
   });
 
   it('generateOtpSecret: 160 bits of unpadded base32 by default, usable by the OTP methods', () => {
