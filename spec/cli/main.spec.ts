@@ -87,6 +87,10 @@ describe('the koa-jam CLI', () => {
 
       expect((await runCli(['keys', 'hs256', '--out', dir])).code).to.equal(0);
       expect(statSync(join(dir, 'hs256.key')).mode & 0o777).to.equal(0o600);
+
+      const intoFile = await runCli(['keys', 'otp', '--out', join(dir, 'hs256.key')]);
+      expect(intoFile.code).to.equal(2);
+      expect(intoFile.stderr).to.match(/^koa-jam: .*hs256\.key.*\(E[A-Z]+\)\n$/);
     });
   });
 

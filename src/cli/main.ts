@@ -55,8 +55,10 @@ main(process.argv.slice(2)).then(
       process.stderr.write(
         `koa-jam: ${err.message}\nRun 'koa-jam ${err.group ? `${err.group} ` : ''}--help' for usage.\n`,
       );
-    } else if (isJamError(err)) {
-      process.stderr.write(`koa-jam: ${err.message} (${err.code})\n`);
+    } else if (isJamError(err) || typeof (err as NodeJS.ErrnoException)?.code === 'string') {
+      // koa-jam's own errors and the system's (a file that cannot be written) speak for themselves.
+      const { message, code } = err as NodeJS.ErrnoException;
+      process.stderr.write(`koa-jam: ${message} (${code})\n`);
     } else {
       process.stderr.write(`koa-jam: ${(err as Error)?.stack ?? String(err)}\n`);
     }
