@@ -75,6 +75,7 @@ describe('examples/controllers-app', () => {
 
   it('ends the previous session when the same browser logs in again', async () => {
     const alice = await sessionCookie('alice');
+    await request(app).get('/admin').set('Cookie', alice).expect(403, { error: 'Forbidden' });
     const root = await sessionCookie('root', alice);
     expect(root).not.to.equal(alice);
     await request(app).get('/profile').set('Cookie', alice).expect(401);

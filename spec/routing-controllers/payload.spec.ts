@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { isJamError } from 'koa-jam';
+import { Payload } from 'koa-jam/routing-controllers';
 import request from 'supertest';
 import { bearer, probeApp } from '../helpers/probe-controllers.js';
 
@@ -24,5 +26,13 @@ describe('@Payload()', () => {
       .get('/probe/payload-required')
       .set('Authorization', await bearer({ sub: 'u1' }))
       .expect(200);
+  });
+
+  it('validates its options when applied', () => {
+    for (const options of [{ requried: true }, { required: 'yes' }]) {
+      expect(() => Payload(options as never), JSON.stringify(options))
+        .to.throw()
+        .that.satisfies((err: unknown) => isJamError(err, 'ERR_CONFIG'));
+    }
   });
 });

@@ -1,9 +1,10 @@
 import type { Context } from 'koa';
 import type { CurrentUserChecker } from 'routing-controllers';
 import { checkFunction, checkSection } from '../engine/config/option-checks.js';
+import type { JamStatePayload } from '../koa/koa-state.js';
 import { loadUser, type LoadUser } from './load-user.js';
 
-export interface JamCurrentUserOptions<U> {
+export interface JamCurrentUserOptions<U = JamStatePayload> {
   /** Makes the user of the payload; pass the same function to jamAuthorizationChecker to share its result. */
   load?: LoadUser<U>;
 }
