@@ -9,6 +9,21 @@ export type { JwtListOptions } from './engine/jwt/jwt-list.js';
 export type { TokenPair } from './engine/jwt/token-pairs.js';
 export type { MakePayloadOptions, VerifyJwtOptions } from './engine/jwt/jwt-service.js';
 export type { CacheStats } from './engine/jwt/verified-token-cache.js';
+export type { OtpCheck } from './engine/otp/otp-attempt-guard.js';
+export type { OtpDigest, OtpOptions, OtpType } from './engine/otp/otp-options.js';
+export { generateOtpSecret, type OtpSecret } from './engine/otp/otp-secret.js';
+export type { VerifyOtpOptions } from './engine/otp/otp-service.js';
+export type { OtpUriOptions } from './engine/otp/otp-uri.js';
+export { hashPassword, needsRehash, verifyPassword } from './engine/password/hash-password.js';
+export type { ScryptParams } from './engine/password/scrypt-params.js';
+export {
+  generateEcKeyPair,
+  generateEncryptionKey,
+  generateRsaKeyPair,
+  generateSecretKey,
+  type EcCurve,
+  type PemKeyPair,
+} from './engine/keys/generate-keys.js';
 export type { SessionData } from './engine/session/session-data.js';
 export type { SessionOptions } from './engine/session/session-options.js';
 export { MemoryStore } from './engine/store/memory-store.js';

@@ -7,6 +7,11 @@ import { resolveJwtOptions } from './jwt/jwt-options.js';
 import { JwtService, type MakePayloadOptions, type VerifyJwtOptions } from './jwt/jwt-service.js';
 import type { TokenPair } from './jwt/token-pairs.js';
 import type { CacheStats } from './jwt/verified-token-cache.js';
+import type { OtpCheck } from './otp/otp-attempt-guard.js';
+import { resolveOtpOptions } from './otp/otp-options.js';
+import type { OtpSecret } from './otp/otp-secret.js';
+import { OtpService, type VerifyOtpOptions } from './otp/otp-service.js';
+import type { OtpUriOptions } from './otp/otp-uri.js';
 import type { SessionData } from './session/session-data.js';
 import { resolveSessionOptions } from './session/session-options.js';
 import { SessionService } from './session/session-service.js';
@@ -18,12 +23,14 @@ import { SessionService } from './session/session-service.js';
 export class Jam {
   readonly #jwt?: JwtService;
   readonly #session?: SessionService;
+  readonly #otp?: OtpService;
 
   /** @param config a config object, or the path of a JSON file that may use ${VAR} and ${VAR:-default}. */
   constructor(config?: JamConfig | string) {
-    const { jwt, session } = loadConfig(config);
+    const { jwt, session, otp } = loadConfig(config);
     this.#jwt = jwt === undefined ? undefined : new JwtService(resolveJwtOptions(jwt));
     this.#session = session === undefined ? undefined : new SessionService(resolveSessionOptions(session));
+    this.#otp = otp === undefined ? undefined : new OtpService(resolveOtpOptions(otp));
   }
 
   /** `data` plus `iat`, `exp` and a random `jti` (and `iss`/`aud` when configured); fields of `data` win. */
@@ -108,10 +115,31 @@ export class Jam {
     return { ttl: service.ttlSeconds, rolling: service.rolling };
   }
 
+  /** The code for a TOTP unix time in seconds (default now) or an HOTP counter (required). */
+  getOtpCode(secret: OtpSecret, factor?: number): string {
+    return this.#otpService().code(secret, factor);
+  }
+
+  /** True when `code` is valid (see checkOtpCode for the reason when it is not). Always await it. */
+  async verifyOtpCode(secret: OtpSecret, code: string, options?: VerifyOtpOptions): Promise<boolean> {
+    return (await this.#otpService().check(secret, code, options)).valid;
+  }
+
+  /** `{ valid: true, factor }` with the accepted step or counter, or `{ valid: false, error }` saying why. */
+  async checkOtpCode(secret: OtpSecret, code: string, options?: VerifyOtpOptions): Promise<OtpCheck> {
+    return this.#otpService().check(secret, code, options);
+  }
+
+  /** An `otpauth://` URI for authenticator apps (usually shown as a QR code). */
+  getOtpUri(secret: OtpSecret, options: OtpUriOptions): string {
+    return this.#otpService().uri(secret, options);
+  }
+
   /** Releases what this instance opened (store connections it created from URLs). */
   async close(): Promise<void> {
     await this.#jwt?.close();
     await this.#session?.close();
+    await this.#otp?.close();
   }
 
   #jwtService(): JwtService {
@@ -124,5 +152,11 @@ export class Jam {
     if (this.#session === undefined)
       throw configError('sessions are not configured: add a `session` section to the Jam config');
     return this.#session;
+  }
+
+  #otpService(): OtpService {
+    if (this.#otp === undefined)
+      throw configError('OTP is not configured: add an `otp` section to the Jam config');
+    return this.#otp;
   }
 }
