@@ -4,6 +4,7 @@ import { JamError } from '../jam-error.js';
 import type { JamPayload } from '../jam-payload.js';
 import { configError } from '../config/option-checks.js';
 import type { ResolvedJwtOptions } from './jwt-options.js';
+import { badNumericDate } from './numeric-dates.js';
 import { VerifiedTokenCache, type CacheStats } from './verified-token-cache.js';
 
 export interface MakePayloadOptions {
@@ -22,7 +23,7 @@ export interface VerifyJwtOptions {
 export class JwtService {
   readonly #options: ResolvedJwtOptions;
   readonly #cache?: VerifiedTokenCache;
-  readonly #verifyOptions: jsonwebtoken.VerifyOptions & { complete?: false };
+  readonly #verifyOptions: jsonwebtoken.VerifyOptions & { complete: true };
 
   constructor(options: ResolvedJwtOptions) {
     this.#options = options;
@@ -32,6 +33,7 @@ export class JwtService {
       issuer: options.issuer,
       audience: options.audience as jsonwebtoken.VerifyOptions['audience'],
       clockTolerance: options.clockTolerance,
+      complete: true,
     };
   }
 
@@ -61,12 +63,14 @@ export class JwtService {
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
       throw new JamError('ERR_JWT_INVALID', 'genJwtToken: the payload must be a plain object');
     }
+    const badDate = badNumericDate(payload);
+    if (badDate) throw new JamError('ERR_JWT_INVALID', `genJwtToken: ${badDate} must be a number of seconds`);
     try {
-      return jsonwebtoken.sign(payload, signingKey, {
+      // Serialised here: jsonwebtoken adds an iat to object payloads, and throws on claims named like members
+      // of Object.prototype (`constructor`, `__proto__`), which are valid claim names.
+      return jsonwebtoken.sign(JSON.stringify(payload), signingKey, {
         algorithm: this.#options.alg,
         header: { alg: this.#options.alg, typ: 'JWT' },
-        // jsonwebtoken adds an iat unless told not to, and drops a given one when told: ask only when there is none.
-        noTimestamp: payload.iat === undefined,
       });
     } catch (err) {
       throw new JamError('ERR_JWT_INVALID', `genJwtToken: ${(err as Error).message}`, { cause: err });
@@ -92,7 +96,7 @@ export class JwtService {
   }
 
   #verifyUncached(token: string, checkExp: boolean, nowMs: number): JamPayload {
-    let decoded: unknown;
+    let decoded: jsonwebtoken.Jwt;
     try {
       decoded = jsonwebtoken.verify(token, this.#options.keys.verifyingKey, {
         ...this.#verifyOptions,
@@ -102,12 +106,15 @@ export class JwtService {
     } catch (err) {
       throw fromJsonWebTokenError(err);
     }
-    if (decoded === null || typeof decoded !== 'object' || Array.isArray(decoded)) {
+    // RFC 7515 §4.1.11: extensions listed in `crit` must be understood, and koa-jam implements none.
+    if ('crit' in decoded.header) throw invalid('unsupported critical header parameters');
+    const payload = decoded.payload as JamPayload;
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
       throw invalid('payload is not a JSON object');
     }
-    const payload = decoded as JamPayload;
     if (checkExp && payload.exp === undefined) throw invalid('token has no exp claim');
-    if (payload.iat !== undefined && typeof payload.iat !== 'number') throw invalid('iat is not a number');
+    const badDate = badNumericDate(payload);
+    if (badDate) throw invalid(`${badDate} is not a finite number`);
     if (payload.iat !== undefined && payload.iat > nowMs / 1000 + this.#options.clockTolerance) {
       throw invalid('token was issued in the future');
     }

@@ -1,0 +1,405 @@
+import { createPublicKey } from 'node:crypto';
+import jsonwebtoken from 'jsonwebtoken';
+import { Jam, type JamErrorCode } from 'koa-jam';
+import { keyPairFor, otherRsaPair, SECRET } from '../helpers/keys.js';
+import { craftRawToken, craftToken } from '../helpers/tokens.js';
+
+export const ISSUER = 'koa-jam-spec';
+export const AUDIENCE = 'api';
+export const TOLERANCE = 30;
+
+/** The instances the corpus attacks: HMAC with issuer, audience and clock tolerance; RSA; EC. */
+export function corpusJams() {
+  const claims = { issuer: ISSUER, audience: AUDIENCE, clockTolerance: TOLERANCE };
+  return {
+    hs: new Jam({ jwt: { alg: 'HS256', secretKey: SECRET, ...claims } }),
+    rs: new Jam({ jwt: { alg: 'RS256', privateKey: keyPairFor('RS256').privatePem, ...claims } }),
+    es: new Jam({ jwt: { alg: 'ES256', privateKey: keyPairFor('ES256').privatePem, ...claims } }),
+  };
+}
+
+export type CorpusTarget = keyof ReturnType<typeof corpusJams>;
+
+export interface CaseContext {
+  /** Seconds since the epoch on the frozen clock. */
+  now: number;
+  /** A loopback URL that counts the requests it gets: no header may make koa-jam fetch it. */
+  trapUrl: string;
+}
+
+export interface HostileCase {
+  name: string;
+  target: CorpusTarget;
+  token: (c: CaseContext) => string;
+  code: JamErrorCode;
+  /**
+   * Over HTTP the token travels as `Authorization: Bearer <token>`. `no-token`: the header then does not parse
+   * as a Bearer credential, so the request is anonymous without a reason. `unsendable`: Node's HTTP client
+   * refuses the characters, so only the direct path runs.
+   */
+  overHttp?: 'no-token' | 'unsendable';
+}
+
+/** Registered claims the `hs` instance accepts; `extra` overrides them. */
+function claims(c: CaseContext, extra: object = {}): object {
+  return { iss: ISSUER, aud: AUDIENCE, iat: c.now, exp: c.now + 60, sub: 'mallory', ...extra };
+}
+
+const HS = { alg: 'HS256', typ: 'JWT' };
+const ours = (c: CaseContext, extra?: object, header: object = HS) =>
+  craftToken(header, claims(c, extra), SECRET);
+const oursRaw = (header: string, payload: string) => craftRawToken(header, payload, SECRET);
+const valid = (c: CaseContext) => ours(c);
+const segments = (c: CaseContext) => valid(c).split('.');
+
+function keyConfusion(
+  target: 'rs' | 'es',
+  variant: string,
+  secret: (pem: string) => string | Buffer,
+): HostileCase {
+  const alg = target === 'rs' ? 'RS256' : 'ES256';
+  return {
+    name: `${alg} instance, HS256 token signed with the public key as HMAC secret (${variant})`,
+    target,
+    token: (c) => craftToken(HS, claims(c, { admin: true }), secret(keyPairFor(alg).publicPem)),
+    code: 'ERR_JWT_INVALID',
+  };
+}
+
+function signedByAttacker(c: CaseContext, header: object): string {
+  return jsonwebtoken.sign(claims(c, { admin: true }), otherRsaPair().privateKey, {
+    algorithm: 'RS256',
+    header: { alg: 'RS256', ...header },
+  });
+}
+
+const attackerJwk = () => createPublicKey(otherRsaPair().privateKey).export({ format: 'jwk' });
+
+export const HOSTILE_JWT_CASES: HostileCase[] = [
+  // alg none, empty signatures, other keys
+  ...['none', 'None', 'NONE', 'nOnE'].map((alg): HostileCase => ({
+    name: `alg ${alg}, no signature`,
+    target: 'hs',
+    token: (c) => craftToken({ alg, typ: 'JWT' }, claims(c, { admin: true })),
+    code: 'ERR_JWT_INVALID',
+  })),
+  {
+    name: 'alg none with a valid HMAC signature',
+    target: 'hs',
+    token: (c) => ours(c, {}, { alg: 'none' }),
+    code: 'ERR_JWT_INVALID',
+  },
+  {
+    name: 'the configured alg with an empty signature',
+    target: 'hs',
+    token: (c) => `${segments(c).slice(0, 2).join('.')}.`,
+    code: 'ERR_JWT_INVALID',
+  },
+  {
+    name: 'signed with another secret',
+    target: 'hs',
+    token: (c) => craftToken(HS, claims(c), `${SECRET}-other`),
+    code: 'ERR_JWT_INVALID',
+  },
+  {
+    name: 'RS256 signed with another RSA key',
+    target: 'rs',
+    token: (c) => signedByAttacker(c, {}),
+    code: 'ERR_JWT_INVALID',
+  },
+  {
+    name: 'signature of another token',
+    target: 'hs',
+    token: (c) => `${segments(c).slice(0, 2).join('.')}.${ours(c, { sub: 'alice' }).split('.')[2]}`,
+    code: 'ERR_JWT_INVALID',
+  },
+
+  // key confusion: the public key used as an HMAC secret (CVE-2022-23541, fast-jwt CVE-2023-48223)
+  keyConfusion('rs', 'PEM as is', (pem) => pem),
+  keyConfusion('rs', 'PEM trimmed', (pem) => pem.trim()),
+  keyConfusion('rs', 'PEM with a leading newline', (pem) => `\n${pem}`),
+  keyConfusion('rs', 'PEM with CRLF line ends', (pem) => pem.replace(/\n/g, '\r\n')),
+  keyConfusion('rs', 'PEM with a prefix', (pem) => `publicKey: ${pem}`),
+  keyConfusion('rs', 'base64 body without armour', (pem) => pem.replace(/-----[^-]+-----|\s/g, '')),
+  keyConfusion('rs', 'DER bytes', (pem) => createPublicKey(pem).export({ type: 'spki', format: 'der' })),
+  keyConfusion('rs', 'JWK JSON', (pem) => JSON.stringify(createPublicKey(pem).export({ format: 'jwk' }))),
+  keyConfusion('es', 'PEM as is', (pem) => pem),
+  keyConfusion('es', 'PEM with trailing spaces', (pem) => `${pem}  `),
+  {
+    name: 'RS256 header with an HMAC signature made with the public PEM',
+    target: 'rs',
+    token: (c) => craftToken({ alg: 'RS256' }, claims(c, { admin: true }), keyPairFor('RS256').publicPem),
+    code: 'ERR_JWT_INVALID',
+  },
+
+  // the header names another algorithm, or says something koa-jam must not act on
+  {
+    name: 'HS512 token (well signed) on an HS256 instance',
+    target: 'hs',
+    token: (c) => jsonwebtoken.sign(claims(c), SECRET, { algorithm: 'HS512' }),
+    code: 'ERR_JWT_INVALID',
+  },
+  ...['hs256', 'HS256 ', ' HS256', 'HS256\u0000'].map((alg): HostileCase => ({
+    name: `alg ${JSON.stringify(alg)} (well signed)`,
+    target: 'hs',
+    token: (c) => ours(c, {}, { alg }),
+    code: 'ERR_JWT_INVALID',
+  })),
+  { name: 'no alg', target: 'hs', token: (c) => ours(c, {}, { typ: 'JWT' }), code: 'ERR_JWT_INVALID' },
+  {
+    name: 'alg as an array',
+    target: 'hs',
+    token: (c) => ours(c, {}, { alg: ['HS256'] }),
+    code: 'ERR_JWT_INVALID',
+  },
+  ...[['exp'], [], ['b64']].map((crit): HostileCase => ({
+    name: `crit ${JSON.stringify(crit)} (well signed; RFC 7515 §4.1.11)`,
+    target: 'hs',
+    token: (c) => ours(c, {}, { ...HS, crit, b64: false }),
+    code: 'ERR_JWT_INVALID',
+  })),
+  ...[
+    ['path traversal', '../../../../../../dev/null', ''],
+    ['SQL', "x' UNION SELECT 'attacker-secret' --", 'attacker-secret'],
+    ['URL', 'http://127.0.0.1:1/key', 'attacker-secret'],
+    ['NUL and newline', 'a\u0000b\nc', 'attacker-secret'],
+  ].map(([kind, kid, secret]): HostileCase => ({
+    name: `kid with ${kind} content, signed with the secret it points at`,
+    target: 'hs',
+    token: (c) => craftToken({ ...HS, kid }, claims(c, { admin: true }), secret),
+    code: 'ERR_JWT_INVALID',
+  })),
+  {
+    name: 'jku and x5u pointing at a loopback trap, signed with the key found there',
+    target: 'rs',
+    token: (c) => signedByAttacker(c, { jku: c.trapUrl, x5u: c.trapUrl, kid: 'attacker' }),
+    code: 'ERR_JWT_INVALID',
+  },
+  {
+    name: 'jwk header embedding the signing public key (CVE-2018-0114 style)',
+    target: 'rs',
+    token: (c) => signedByAttacker(c, { jwk: attackerJwk() }),
+    code: 'ERR_JWT_INVALID',
+  },
+  {
+    name: 'jwk header embedding an HMAC secret',
+    target: 'hs',
+    token: (c) =>
+      craftToken(
+        { ...HS, jwk: { kty: 'oct', k: Buffer.from('attacker-secret').toString('base64url') } },
+        claims(c, { admin: true }),
+        'attacker-secret',
+      ),
+    code: 'ERR_JWT_INVALID',
+  },
+
+  // time claims (the hs instance tolerates 30 s of skew)
+  {
+    name: 'expired',
+    target: 'hs',
+    token: (c) => ours(c, { exp: c.now - TOLERANCE - 1 }),
+    code: 'ERR_JWT_EXPIRED',
+  },
+  { name: 'exp 0', target: 'hs', token: (c) => ours(c, { exp: 0 }), code: 'ERR_JWT_EXPIRED' },
+  { name: 'exp negative', target: 'hs', token: (c) => ours(c, { exp: -1 }), code: 'ERR_JWT_EXPIRED' },
+  {
+    name: 'nbf in the future beyond tolerance',
+    target: 'hs',
+    token: (c) => ours(c, { nbf: c.now + TOLERANCE + 1 }),
+    code: 'ERR_JWT_NOT_BEFORE',
+  },
+  {
+    name: 'iat in the future beyond tolerance',
+    target: 'hs',
+    token: (c) => ours(c, { iat: c.now + TOLERANCE + 1 }),
+    code: 'ERR_JWT_INVALID',
+  },
+  { name: 'no exp', target: 'hs', token: (c) => ours(c, { exp: undefined }), code: 'ERR_JWT_INVALID' },
+  ...[
+    ['a string', (c: CaseContext) => String(c.now + 60)],
+    ['null', () => null],
+    ['true', () => true],
+    ['an array', (c: CaseContext) => [c.now + 60]],
+    ['an object', (c: CaseContext) => ({ valueOf: c.now + 60 })],
+  ].map(([kind, exp]): HostileCase => ({
+    name: `exp as ${kind}`,
+    target: 'hs',
+    token: (c) => ours(c, { exp: (exp as (c: CaseContext) => unknown)(c) }),
+    code: 'ERR_JWT_INVALID',
+  })),
+  {
+    name: 'iat as a string',
+    target: 'hs',
+    token: (c) => ours(c, { iat: String(c.now) }),
+    code: 'ERR_JWT_INVALID',
+  },
+  {
+    name: 'nbf as a string',
+    target: 'hs',
+    token: (c) => ours(c, { nbf: String(c.now) }),
+    code: 'ERR_JWT_INVALID',
+  },
+  ...(
+    [
+      ['exp', '1e400', 'ERR_JWT_INVALID'],
+      ['exp', '-1e400', 'ERR_JWT_EXPIRED'],
+      ['iat', '1e400', 'ERR_JWT_INVALID'],
+      ['nbf', '1e400', 'ERR_JWT_NOT_BEFORE'],
+      ['exp', '1' + '0'.repeat(400), 'ERR_JWT_INVALID'],
+    ] as const
+  ).map(([claim, number, code]): HostileCase => ({
+    name: `${claim} ${number.length > 10 ? `${number.slice(0, 6)}…(${number.length} digits)` : number} (a number JSON reads as ±Infinity)`,
+    target: 'hs',
+    token: (c) => {
+      const base = { ...claims(c), [claim]: 0 } as Record<string, unknown>;
+      return oursRaw(
+        JSON.stringify(HS),
+        JSON.stringify(base).replace(`"${claim}":0`, `"${claim}":${number}`),
+      );
+    },
+    code,
+  })),
+
+  // issuer and audience
+  { name: 'wrong iss', target: 'hs', token: (c) => ours(c, { iss: 'evil' }), code: 'ERR_JWT_INVALID' },
+  { name: 'no iss', target: 'hs', token: (c) => ours(c, { iss: undefined }), code: 'ERR_JWT_INVALID' },
+  {
+    name: 'iss as an array',
+    target: 'hs',
+    token: (c) => ours(c, { iss: [ISSUER] }),
+    code: 'ERR_JWT_INVALID',
+  },
+  { name: 'wrong aud', target: 'hs', token: (c) => ours(c, { aud: 'other' }), code: 'ERR_JWT_INVALID' },
+  {
+    name: 'aud in another case',
+    target: 'hs',
+    token: (c) => ours(c, { aud: 'API' }),
+    code: 'ERR_JWT_INVALID',
+  },
+  { name: 'empty aud array', target: 'hs', token: (c) => ours(c, { aud: [] }), code: 'ERR_JWT_INVALID' },
+  { name: 'no aud', target: 'hs', token: (c) => ours(c, { aud: undefined }), code: 'ERR_JWT_INVALID' },
+
+  // the compact form
+  {
+    name: 'two segments',
+    target: 'hs',
+    token: (c) => segments(c).slice(0, 2).join('.'),
+    code: 'ERR_JWT_INVALID',
+  },
+  { name: 'one segment', target: 'hs', token: (c) => segments(c)[0], code: 'ERR_JWT_INVALID' },
+  { name: 'signature cut short', target: 'hs', token: (c) => valid(c).slice(0, -1), code: 'ERR_JWT_INVALID' },
+  { name: 'an extra segment', target: 'hs', token: (c) => `${valid(c)}.e30`, code: 'ERR_JWT_INVALID' },
+  {
+    name: 'five segments (JWE form)',
+    target: 'hs',
+    token: (c) => `${valid(c)}.e30.e30`,
+    code: 'ERR_JWT_INVALID',
+  },
+  { name: 'only dots', target: 'hs', token: () => '..', code: 'ERR_JWT_INVALID' },
+  { name: 'a thousand dots', target: 'hs', token: () => '.'.repeat(1000), code: 'ERR_JWT_INVALID' },
+  {
+    name: 'non-base64url characters',
+    target: 'hs',
+    token: (c) => valid(c).replace('.', '.!$'),
+    code: 'ERR_JWT_INVALID',
+  },
+  {
+    name: 'standard base64 alphabet (+ and /)',
+    target: 'hs',
+    token: (c) => ours(c, { pad: '>>>???>>>' }).replace(/-/g, '+').replace(/_/g, '/'),
+    code: 'ERR_JWT_INVALID',
+  },
+  {
+    name: 'padding after the signature',
+    target: 'hs',
+    token: (c) => `${valid(c)}==`,
+    code: 'ERR_JWT_INVALID',
+  },
+  {
+    name: 'padding inside the header segment',
+    target: 'hs',
+    token: (c) => valid(c).replace('.', '=.'),
+    code: 'ERR_JWT_INVALID',
+  },
+  {
+    name: 'a space inside',
+    target: 'hs',
+    token: (c) => valid(c).replace('.', '. '),
+    code: 'ERR_JWT_INVALID',
+    overHttp: 'no-token',
+  },
+  {
+    name: 'a trailing newline',
+    target: 'hs',
+    token: (c) => `${valid(c)}\n`,
+    code: 'ERR_JWT_INVALID',
+    overHttp: 'unsendable',
+  },
+  {
+    name: 'a character outside Latin-1',
+    target: 'hs',
+    token: (c) => `${valid(c)}€`,
+    code: 'ERR_JWT_INVALID',
+    overHttp: 'unsendable',
+  },
+  { name: 'a Latin-1 character', target: 'hs', token: (c) => `${valid(c)}é`, code: 'ERR_JWT_INVALID' },
+  {
+    name: 'longer than jwt.maxTokenLength (8192) but within Node header limits',
+    target: 'hs',
+    token: (c) => ours(c, { filler: 'x'.repeat(9000) }),
+    code: 'ERR_JWT_INVALID',
+  },
+
+  // JSON
+  ...['"a string"', '[1,2]', '12', 'null', 'true', '{"exp":', ''].map((payload): HostileCase => ({
+    name: `payload ${JSON.stringify(payload)} (well signed)`,
+    target: 'hs',
+    token: () => oursRaw(JSON.stringify(HS), payload),
+    code: 'ERR_JWT_INVALID',
+  })),
+  ...['["HS256"]', '"HS256"', 'null', '{"alg":"HS256"', ''].map((header): HostileCase => ({
+    name: `header ${JSON.stringify(header)} (well signed)`,
+    target: 'hs',
+    token: (c) => oursRaw(header, JSON.stringify(claims(c))),
+    code: 'ERR_JWT_INVALID',
+  })),
+  {
+    name: 'duplicate alg in the header, the last one none',
+    target: 'hs',
+    token: (c) => oursRaw('{"alg":"HS256","alg":"none"}', JSON.stringify(claims(c))),
+    code: 'ERR_JWT_INVALID',
+  },
+  {
+    name: 'duplicate exp, the last one past (RFC 7519 §4: the last member wins)',
+    target: 'hs',
+    token: (c) =>
+      oursRaw(JSON.stringify(HS), JSON.stringify(claims(c)).replace('}', `,"exp":${c.now - 3600}}`)),
+    code: 'ERR_JWT_EXPIRED',
+  },
+  {
+    name: 'duplicate iss, the last one foreign',
+    target: 'hs',
+    token: (c) => oursRaw(JSON.stringify(HS), JSON.stringify(claims(c)).replace('}', ',"iss":"evil"}')),
+    code: 'ERR_JWT_INVALID',
+  },
+  {
+    name: '__proto__ in the header setting alg, not signed',
+    target: 'hs',
+    token: (c) => craftRawToken('{"__proto__":{"alg":"HS256"},"alg":"none"}', JSON.stringify(claims(c))),
+    code: 'ERR_JWT_INVALID',
+  },
+  {
+    name: '__proto__ and constructor claims, signed with another key',
+    target: 'hs',
+    token: (c) =>
+      craftRawToken(
+        JSON.stringify(HS),
+        JSON.stringify(claims(c)).replace(
+          '}',
+          ',"__proto__":{"admin":true},"constructor":{"prototype":{"admin":true}}}',
+        ),
+        'attacker-secret',
+      ),
+    code: 'ERR_JWT_INVALID',
+  },
+];
