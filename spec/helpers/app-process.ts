@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type Koa from 'koa';
 
 /** An app running in its own Node process on a loopback port, driven over HTTP and stopped by pid. */
 export interface AppProcess {
@@ -64,10 +65,7 @@ export async function startAppProcess(script: string, args: string[]): Promise<A
 }
 
 /** In the app process: listens on a random loopback port, tells the parent, and answers its messages. */
-export function serveAppProcess(
-  app: { callback(): Parameters<typeof createServer>[0] },
-  onStop: () => Promise<void>,
-): void {
+export function serveAppProcess(app: Koa, onStop: () => Promise<void>): void {
   const server = createServer(app.callback());
   server.listen(0, '127.0.0.1', () => {
     process.send!({ type: 'listening', port: (server.address() as AddressInfo).port } satisfies ChildMessage);
