@@ -3,6 +3,7 @@ import jsonwebtoken from 'jsonwebtoken';
 import { Jam, type JamErrorCode } from 'koa-jam';
 import { keyPairFor, otherRsaPair, SECRET } from '../helpers/keys.js';
 import { craftRawToken, craftToken } from '../helpers/tokens.js';
+import { B64URL } from './mutations.js';
 
 export const ISSUER = 'koa-jam-spec';
 export const AUDIENCE = 'api';
@@ -113,6 +114,17 @@ export const HOSTILE_JWT_CASES: HostileCase[] = [
     token: (c) => `${segments(c).slice(0, 2).join('.')}.${ours(c, { sub: 'alice' }).split('.')[2]}`,
     code: 'ERR_JWT_INVALID',
   },
+
+  ...(['HS256', 'RS256', 'ES256'] as const).map((alg): HostileCase => ({
+    name: `${alg}: a genuine token with a spare bit of its signature's last character set (an alias)`,
+    target: alg === 'HS256' ? 'hs' : alg === 'RS256' ? 'rs' : 'es',
+    token: (c) => {
+      const key = alg === 'HS256' ? SECRET : keyPairFor(alg).privateKey;
+      const token = jsonwebtoken.sign(claims(c), key, { algorithm: alg });
+      return token.slice(0, -1) + B64URL[B64URL.indexOf(token.at(-1)!) ^ 1];
+    },
+    code: 'ERR_JWT_INVALID',
+  })),
 
   // key confusion: the public key used as an HMAC secret (CVE-2022-23541, fast-jwt CVE-2023-48223)
   keyConfusion('rs', 'PEM as is', (pem) => pem),

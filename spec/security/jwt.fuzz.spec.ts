@@ -8,65 +8,7 @@ import { keyPairFor, SECRET } from '../helpers/keys.js';
 import { craftRawToken } from '../helpers/tokens.js';
 import { FUZZ_SUITE_TIMEOUT_MS, fuzzSettings } from './fuzz-settings.js';
 import { guardedApp, listenOnLoopback } from './guarded-app.js';
-
-const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const tokenChar = fc.constantFrom(...`${B64URL}.=+/ \t!%\u0000é€`);
-
-/** One edit of a token: characters, or whole segments. */
-const editOf = (char: fc.Arbitrary<string>) =>
-  fc.oneof(
-    fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), char }),
-    fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), char }),
-    fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
-    fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-    fc.record({ kind: fc.constant('flipCase' as const), at: fc.nat() }),
-    fc.record({ kind: fc.constant('swapSegments' as const), a: fc.nat(2), b: fc.nat(2) }),
-    fc.record({ kind: fc.constant('repeatSegment' as const), a: fc.nat(2) }),
-  );
-const edit = editOf(tokenChar);
-// What Node's HTTP client lets through in a header value: tab, visible ASCII, space, Latin-1.
-const headerChar = fc.constantFrom(...'\t !"#$%&\'()*+,-./0123456789:;<=>?@ABZabz[\\]^_`{|}~éÿBearer ;=');
-const headerEdit = editOf(headerChar);
-type Edit = typeof edit extends fc.Arbitrary<infer E> ? E : never;
-
-function mutate(token: string, edits: Edit[]): string {
-  let t = token;
-  for (const e of edits) {
-    const at = 'at' in e ? e.at % (t.length + 1) : 0;
-    const parts = t.split('.');
-    switch (e.kind) {
-      case 'replace':
-        t = t.slice(0, at) + e.char + t.slice(at + 1);
-        break;
-      case 'insert':
-        t = t.slice(0, at) + e.char + t.slice(at);
-        break;
-      case 'delete':
-        t = t.slice(0, at) + t.slice(at + 1);
-        break;
-      case 'truncate':
-        t = t.slice(0, at);
-        break;
-      case 'flipCase': {
-        const c = t.charAt(at);
-        t = t.slice(0, at) + (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()) + t.slice(at + 1);
-        break;
-      }
-      case 'swapSegments':
-        [parts[e.a % parts.length], parts[e.b % parts.length]] = [
-          parts[e.b % parts.length],
-          parts[e.a % parts.length],
-        ];
-        t = parts.join('.');
-        break;
-      case 'repeatSegment':
-        parts.splice(e.a % parts.length, 0, parts[e.a % parts.length]);
-        t = parts.join('.');
-        break;
-    }
-  }
-  return t;
-}
+import { B64URL, edit, headerChar, headerEdit, mutate } from './mutations.js';
 
 type Verdict = { payload: JamPayload } | { error: unknown };
 const verdict = (jam: Jam, token: string): Promise<Verdict> =>
@@ -123,7 +65,7 @@ describe('security: fuzzing the token, header and cookie paths (fast-check)', fu
     );
   });
 
-  it('for any mutation of a genuine token, verifies the original payload or refuses with a JamError', async () => {
+  it('refuses every mutation of a genuine token with a JamError: one token has one spelling', async () => {
     const algs = Object.keys(jams) as Array<keyof typeof jams>;
     await fc.assert(
       fc.asyncProperty(
@@ -131,9 +73,9 @@ describe('security: fuzzing the token, header and cookie paths (fast-check)', fu
         fc.array(edit, { minLength: 1, maxLength: 4 }),
         async (alg, edits) => {
           const { token, payload } = genuine[alg];
-          const v = await verdict(jams[alg], mutate(token, edits));
-          // Only the original claims may come out: for RSA, base64 bits past the signature's end are not signed.
-          if ('payload' in v) expect(v.payload).to.deep.equal(payload);
+          const mutated = mutate(token, edits);
+          const v = await verdict(jams[alg], mutated);
+          if (mutated === token) expect(v).to.deep.equal({ payload });
           else expectJwtRefusal(v);
         },
       ),

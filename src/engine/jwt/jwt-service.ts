@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import jsonwebtoken from 'jsonwebtoken';
+import { decodeCanonicalBase64url } from '../canonical-base64url.js';
 import { JamError } from '../jam-error.js';
 import type { JamPayload } from '../jam-payload.js';
 import { configError } from '../config/option-checks.js';
@@ -96,6 +97,10 @@ export class JwtService {
   }
 
   #verifyUncached(token: string, checkExp: boolean, nowMs: number): JamPayload {
+    // RSA and EC verification decode the signature leniently: without this, one token has 16 spellings.
+    if (decodeCanonicalBase64url(token.slice(token.lastIndexOf('.') + 1)) === undefined) {
+      throw invalid('the signature is not canonical base64url');
+    }
     let decoded: jsonwebtoken.Jwt;
     try {
       decoded = jsonwebtoken.verify(token, this.#options.keys.verifyingKey, {
