@@ -14,6 +14,11 @@ describe('the koa-jam package', () => {
       'requirePayload',
       'fromCookie',
       'fromBearerHeader',
+      'jamSession',
+      'setSessionCookie',
+      'clearSessionCookie',
+      'jamCsrf',
+      'MemoryStore',
     ]) {
       expect(cjs[name], name).to.be.a('function');
       expect((esm as Record<string, unknown>)[name], name).to.equal(cjs[name]);

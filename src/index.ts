@@ -6,9 +6,15 @@ export type { JwtAlgorithm } from './engine/jwt/jwt-algorithms.js';
 export type { JwtOptions } from './engine/jwt/jwt-options.js';
 export type { MakePayloadOptions, VerifyJwtOptions } from './engine/jwt/jwt-service.js';
 export type { CacheStats } from './engine/jwt/verified-token-cache.js';
+export type { SessionData } from './engine/session/session-data.js';
+export type { SessionOptions } from './engine/session/session-options.js';
+export { MemoryStore } from './engine/store/memory-store.js';
 
 export { jamContext } from './koa/jam-context.js';
+export { jamCsrf, type JamCsrfOptions } from './koa/jam-csrf.js';
 export { jamJwt, type JamJwtOptions } from './koa/jam-jwt.js';
+export { jamSession, type JamSessionOptions } from './koa/jam-session.js';
 export { requirePayload } from './koa/require-payload.js';
+export { clearSessionCookie, setSessionCookie, type SessionCookieOptions } from './koa/session-cookie.js';
 export { fromBearerHeader, fromCookie, type TokenResolver } from './koa/token-resolvers.js';
 export type { JamStatePayload, JamTypes } from './koa/koa-state.js';

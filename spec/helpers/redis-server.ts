@@ -11,6 +11,9 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts it again on the same port (after stop()), empty unless started with `durable`. */
   start(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open and nothing answers, a hung store. */
+  pause(): void;
+  resume(): void;
 }
 
 export interface RedisServerOptions {
@@ -48,12 +51,19 @@ export async function startRedis({ durable = false }: RedisServerOptions = {}): 
     async start() {
       child = await spawnRedis(port, persistence);
     },
+    pause() {
+      child?.kill('SIGSTOP');
+    },
+    resume() {
+      child?.kill('SIGCONT');
+    },
     async stop() {
       const running = child;
       child = undefined;
       if (!running || running.exitCode !== null) return;
       const exited = new Promise((resolve) => running.once('exit', resolve));
       running.kill('SIGTERM');
+      running.kill('SIGCONT'); // a paused server handles SIGTERM only once it runs again
       await exited;
     },
   };

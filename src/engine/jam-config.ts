@@ -1,10 +1,11 @@
 import type { JwtOptions } from './jwt/jwt-options.js';
+import type { SessionOptions } from './session/session-options.js';
 
 /** What `new Jam(config)` takes; every section is optional, and a method of an absent section throws ERR_CONFIG. */
 export interface JamConfig {
   jwt?: JwtOptions;
-  /** Server-side sessions (reserved). */
-  session?: Record<string, unknown>;
+  /** Server-side sessions. */
+  session?: SessionOptions;
   /** One-time passwords (reserved). */
   otp?: Record<string, unknown>;
 }

@@ -6,7 +6,8 @@ export type JamErrorCode =
   | 'ERR_JWT_NOT_BEFORE'
   | 'ERR_JWT_REVOKED'
   | 'ERR_SESSION_NOT_FOUND'
-  | 'ERR_STORE_UNAVAILABLE';
+  | 'ERR_STORE_UNAVAILABLE'
+  | 'ERR_INVALID_ARGUMENT';
 
 const STATUS: Record<JamErrorCode, number> = {
   ERR_CONFIG: 500,
@@ -16,6 +17,7 @@ const STATUS: Record<JamErrorCode, number> = {
   ERR_JWT_REVOKED: 401,
   ERR_SESSION_NOT_FOUND: 401,
   ERR_STORE_UNAVAILABLE: 503,
+  ERR_INVALID_ARGUMENT: 500,
 };
 
 /**

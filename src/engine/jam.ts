@@ -5,6 +5,9 @@ import type { JamPayload } from './jam-payload.js';
 import { resolveJwtOptions } from './jwt/jwt-options.js';
 import { JwtService, type MakePayloadOptions, type VerifyJwtOptions } from './jwt/jwt-service.js';
 import type { CacheStats } from './jwt/verified-token-cache.js';
+import type { SessionData } from './session/session-data.js';
+import { resolveSessionOptions } from './session/session-options.js';
+import { SessionService } from './session/session-service.js';
 
 /**
  * One configured instance for the whole app: JWT, sessions and one-time passwords.
@@ -12,11 +15,13 @@ import type { CacheStats } from './jwt/verified-token-cache.js';
  */
 export class Jam {
   readonly #jwt?: JwtService;
+  readonly #session?: SessionService;
 
   /** @param config a config object, or the path of a JSON file that may use ${VAR} and ${VAR:-default}. */
   constructor(config?: JamConfig | string) {
-    const { jwt } = loadConfig(config);
+    const { jwt, session } = loadConfig(config);
     this.#jwt = jwt === undefined ? undefined : new JwtService(resolveJwtOptions(jwt));
+    this.#session = session === undefined ? undefined : new SessionService(resolveSessionOptions(session));
   }
 
   /** `data` plus `iat`, `exp` and a random `jti` (and `iss`/`aud` when configured); fields of `data` win. */
@@ -42,12 +47,56 @@ export class Jam {
     return this.#jwt?.cacheStats();
   }
 
+  /** Starts a session of `sessionKey` (a user name or id) holding `data` (JSON); resolves to its id. */
+  async createSession(sessionKey: string, data: object): Promise<string> {
+    return this.#sessionService().create(sessionKey, data);
+  }
+
+  /** The session's data, or null when the id is unknown, expired, malformed, tampered or foreign. */
+  async getSession<T extends object = SessionData>(id: string): Promise<T | null> {
+    return (await this.#sessionService().get(id)) as T | null;
+  }
+
+  /** Replaces the data and restarts the ttl; throws ERR_SESSION_NOT_FOUND for an unknown id. */
+  async updateSession(id: string, data: object): Promise<void> {
+    return this.#sessionService().update(id, data);
+  }
+
+  /** Ends one session; no error when it is already gone. */
+  async deleteSession(id: string): Promise<void> {
+    return this.#sessionService().delete(id);
+  }
+
+  /** Ends every session of `sessionKey` ("log out everywhere"), in every process sharing the store. */
+  async clearSessions(sessionKey: string): Promise<void> {
+    return this.#sessionService().clear(sessionKey);
+  }
+
+  /** A new id for the same data; the old id stops working (call it at login and on privilege change). */
+  async reworkSession(id: string): Promise<string> {
+    return this.#sessionService().rework(id);
+  }
+
+  /** The session lifetime in seconds and whether reads extend it, for cookies. */
+  sessionLifetime(): { ttl: number; rolling: boolean } {
+    const service = this.#sessionService();
+    return { ttl: service.ttlSeconds, rolling: service.rolling };
+  }
+
   /** Releases what this instance opened (store connections it created from URLs). */
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.#session?.close();
+  }
 
   #jwtService(): JwtService {
     if (this.#jwt === undefined)
       throw configError('JWT is not configured: add a `jwt` section to the Jam config');
     return this.#jwt;
+  }
+
+  #sessionService(): SessionService {
+    if (this.#session === undefined)
+      throw configError('sessions are not configured: add a `session` section to the Jam config');
+    return this.#session;
   }
 }

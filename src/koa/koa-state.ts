@@ -18,6 +18,8 @@ declare module 'koa' {
     payload: JamStatePayload | null;
     /** Why `payload` is null despite a credential being sent; for logs only, never for the client. */
     authError: JamError | null;
+    /** The session id jamSession found valid, or null. */
+    sessionId: string | null;
   }
   interface DefaultContext {
     /** Set by jamContext, jamJwt and jamSession. */

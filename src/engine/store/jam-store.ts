@@ -37,6 +37,7 @@ export class JamStore {
     return this.#bounded('read', () => this.#keyv.get<T>(this.#options.prefix + key));
   }
 
+  /** `ttlMs` 0 keeps the entry until it is deleted or overwritten. */
   async set(key: string, value: unknown, ttlMs: number): Promise<void> {
     const stored = await this.#bounded('write', () =>
       this.#keyv.set(this.#options.prefix + key, value, ttlMs),

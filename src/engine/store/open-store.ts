@@ -1,6 +1,7 @@
 import Keyv from 'keyv';
 import { checkPositiveNumber, configError } from '../config/option-checks.js';
 import { JamStore } from './jam-store.js';
+import { MemoryStore } from './memory-store.js';
 
 /** A Keyv instance, or a URL: `redis://…` / `rediss://…` (needs @keyv/redis), `sqlite://path` (needs @keyv/sqlite). */
 export type StoreOption = Keyv | string;
@@ -17,7 +18,8 @@ export interface OpenStoreOptions {
 export function openStore(option: StoreOption | undefined, options: OpenStoreOptions): JamStore {
   const timeoutMs = checkPositiveNumber(`${options.path} timeout`, options.timeoutMs);
   const common = { purpose: options.purpose, prefix: options.prefix, timeoutMs };
-  if (option === undefined) return new JamStore(new Keyv(), { ...common, owned: true });
+  if (option === undefined)
+    return new JamStore(new Keyv({ store: new MemoryStore() }), { ...common, owned: true });
   if (option instanceof Keyv) return new JamStore(option, { ...common, owned: false });
   if (typeof option !== 'string')
     throw configError(`${options.path} must be a Keyv instance or a URL string`);
@@ -45,7 +47,12 @@ function openRedis(url: string, timeoutMs: number, path: string): Keyv {
     },
   });
   client.on('error', () => {}); // outages surface as rejected calls; reconnection is automatic
+  // KeyvRedis connects on first use, and calls made while that first connection is under way would find the
+  // client not ready and fail (no offline queue). Connect now; calls wait for it, bounded by JamStore.
+  const connected = client.connect().catch(() => undefined);
   const store = new KeyvRedis(client, { throwOnConnectError: true, throwOnErrors: true });
+  const getClient = store.getClient.bind(store);
+  store.getClient = async () => (await connected, getClient());
   return new Keyv({ store, useKeyPrefix: false, throwOnErrors: true });
 }
 

@@ -1,0 +1,106 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { expect } from 'chai';
+import { Jam, JamError } from 'koa-jam';
+import { rejectsWith } from '../../helpers/errors.js';
+
+function configError(fn: () => unknown): JamError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).to.be.instanceOf(JamError).with.property('code', 'ERR_CONFIG');
+    return err as JamError;
+  }
+  return expect.fail('expected ERR_CONFIG');
+}
+
+describe('the session config', () => {
+  afterEach(() => delete process.env.JAM_SESSION_ENCRYPTION_KEY);
+
+  it('names the option that is wrong', () => {
+    const cases: Array<[object, string]> = [
+      [{ ttl: 0 }, 'session.ttl'],
+      [{ ttl: '60' }, 'session.ttl'],
+      [{ rolling: 'yes' }, 'session.rolling'],
+      [{ storeTimeout: -1 }, 'session.storeTimeout'],
+      [{ store: 42 }, 'session.store'],
+      [{ store: 'memcached://localhost' }, 'unsupported store URL scheme memcached'],
+      [{ expire: 60 }, 'session.expire'],
+    ];
+    for (const [session, message] of cases) {
+      expect(configError(() => new Jam({ session } as never)).message).to.contain(message);
+    }
+  });
+
+  it('takes an encryption key of 32 bytes as hex, base64 or base64url, from the config or the environment', async () => {
+    const key = randomBytes(32);
+    const ids: string[] = [];
+    for (const encryptionKey of [
+      key.toString('hex'),
+      key.toString('base64'),
+      key.toString('base64url'),
+      key,
+    ]) {
+      const jam = new Jam({ session: { encryptionKey } });
+      ids.push(await jam.createSession('alice', { user: 1 }));
+      expect(ids.at(-1)).to.match(/^s1\./);
+    }
+    process.env.JAM_SESSION_ENCRYPTION_KEY = key.toString('base64url');
+    expect(await new Jam({ session: {} }).createSession('alice', {})).to.match(/^s1\./);
+  });
+
+  it('refuses any other key without echoing it, and says how to make one', () => {
+    const secret = 'my-secret-passphrase-that-is-not-a-key';
+    for (const encryptionKey of [
+      secret,
+      randomBytes(31).toString('hex'),
+      randomBytes(33).toString('base64'),
+      randomBytes(16),
+    ]) {
+      const err = configError(() => new Jam({ session: { encryptionKey } }));
+      expect(err.message).to.contain('session.encryptionKey').and.contain('randomBytes(32)');
+      expect(err.message).not.to.contain(secret);
+    }
+    process.env.JAM_SESSION_ENCRYPTION_KEY = 'short';
+    expect(configError(() => new Jam({ session: {} })).message).to.contain('JAM_SESSION_ENCRYPTION_KEY');
+  });
+
+  it('throws ERR_CONFIG naming the section when a session method is called without one', async () => {
+    const jam = new Jam({});
+    const err = await rejectsWith(jam.createSession('alice', {}), 'ERR_CONFIG');
+    expect(err.message).to.contain('session');
+    await rejectsWith(jam.getSession('x'), 'ERR_CONFIG');
+  });
+
+  it('fails at construction with the npm install line when the adapter of a URL is not installed', function () {
+    this.timeout(20_000);
+    // A copy of the package whose node_modules lacks @keyv/sqlite: the real "not installed" case.
+    const root = resolve(__dirname, '../../../..');
+    const dir = mkdtempSync(join(tmpdir(), 'koa-jam-no-sqlite-'));
+    try {
+      cpSync(join(root, 'dist'), join(dir, 'dist'), { recursive: true });
+      cpSync(join(root, 'package.json'), join(dir, 'package.json'));
+      mkdirSync(join(dir, 'node_modules', '@keyv'), { recursive: true });
+      for (const name of readdirSync(join(root, 'node_modules'))) {
+        if (name !== '@keyv') symlinkSync(join(root, 'node_modules', name), join(dir, 'node_modules', name));
+      }
+      for (const name of readdirSync(join(root, 'node_modules', '@keyv'))) {
+        if (name !== 'sqlite')
+          symlinkSync(join(root, 'node_modules', '@keyv', name), join(dir, 'node_modules', '@keyv', name));
+      }
+      const script = `
+        const { Jam } = require('./dist/index.js');
+        try { new Jam({ session: { store: 'sqlite://db.sqlite' } }); console.log('constructed'); }
+        catch (err) { console.log(err.code + ': ' + err.message); }`;
+      const run = spawnSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8' });
+      expect(run.stdout.trim()).to.equal(
+        'ERR_CONFIG: session.store uses @keyv/sqlite, which is not installed; run: npm install @keyv/sqlite',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freezeClock } from './clock.js';
+import { redisOrSkip, type RedisServer } from './redis-server.js';
+
+/** One store as a shared spec sees it: the `store` option to give Jam, and a way to let time pass. */
+export interface StoreUnderTest {
+  /** undefined: Jam's default in-memory store. */
+  store: string | undefined;
+  /** Memory and SQLite expire by Date (frozen clock); Redis by its own clock, so real time passes. */
+  advance(ms: number): Promise<void>;
+  redis?: RedisServer;
+  close(): Promise<void>;
+}
+
+export interface StoreKind {
+  name: string;
+  open(suite: Mocha.Context): Promise<StoreUnderTest>;
+}
+
+function frozen(store: string | undefined, cleanup = () => {}): StoreUnderTest {
+  const clock = freezeClock(Date.now());
+  return {
+    store,
+    advance: async (ms) => void clock.tick(ms),
+    close: async () => {
+      clock.uninstall();
+      cleanup();
+    },
+  };
+}
+
+/** Every spec that takes a store runs once per kind: one spec, several stores. */
+export const STORE_KINDS: StoreKind[] = [
+  { name: 'memory', open: async () => frozen(undefined) },
+  {
+    name: 'SQLite',
+    open: async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'koa-jam-sqlite-'));
+      return frozen(`sqlite://${join(dir, 'store.sqlite')}`, () =>
+        rmSync(dir, { recursive: true, force: true }),
+      );
+    },
+  },
+  {
+    name: 'Redis',
+    open: async (suite) => {
+      const redis = await redisOrSkip(suite);
+      return { store: redis.url, advance: (ms) => sleep(ms), redis, close: () => redis.stop() };
+    },
+  },
+];

@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto';
+import { JamError } from '../jam-error.js';
+import type { JamStore } from '../store/jam-store.js';
+import { openStore } from '../store/open-store.js';
+import { checkSessionData, type SessionData } from './session-data.js';
+import { newSessionId, parseSessionId, storeKeyOf } from './session-id.js';
+import type { ResolvedSessionOptions } from './session-options.js';
+import { SealedSessionId } from './sealed-session-id.js';
+
+/** What the store holds under `s:<sha256(id)>`. */
+interface SessionRecord {
+  /** sha256 of the session key: names the generation this record belongs to. */
+  k: string;
+  /** The generation of the session key when the session was created. */
+  g: string;
+  d: SessionData;
+  /** When the record was last written (ms), for rolling sessions. */
+  w: number;
+}
+
+interface Loaded {
+  storeKey: string;
+  record: SessionRecord;
+}
+
+/** A session key that was never cleared has this generation. */
+const FIRST_GENERATION = '';
+/** Generations are kept until overwritten: one short entry per session key that was ever cleared. */
+const FOREVER = 0;
+/** A rolling session is re-written once it has used this share of its lifetime, not on every request. */
+const ROLLING_REFRESH_SHARE = 0.1;
+
+/**
+ * Server-side sessions for one Jam instance. `clearSessions` needs no atomic store operation, so it holds
+ * across processes: every session key has a random "generation" (`g:<sha256(key)>`), each record keeps the
+ * generation it read when it was created, a clear writes a new generation, and a record counts only while
+ * its generation is the current one. A create that read the generation before a clear is dead after it.
+ */
+export class SessionService {
+  readonly #store: JamStore;
+  readonly #ttlMs: number;
+  readonly #rolling: boolean;
+  readonly #sealer?: SealedSessionId;
+
+  constructor(options: ResolvedSessionOptions) {
+    this.#store = openStore(options.store, {
+      path: 'session.store',
+      purpose: 'session store',
+      prefix: 'jam:session:',
+      timeoutMs: options.storeTimeoutMs,
+    });
+    this.#ttlMs = options.ttlMs;
+    this.#rolling = options.rolling;
+    this.#sealer = options.encryptionKey && new SealedSessionId(options.encryptionKey);
+  }
+
+  get ttlSeconds(): number {
+    return Math.ceil(this.#ttlMs / 1000);
+  }
+
+  get rolling(): boolean {
+    return this.#rolling;
+  }
+
+  async create(sessionKey: string, data: object): Promise<string> {
+    const k = storeKeyOf(checkSessionKey(sessionKey));
+    const d = checkSessionData('createSession', data);
+    const g = await this.#generation(k);
+    return this.#write({ k, g, d, w: Date.now() });
+  }
+
+  async get(id: string): Promise<SessionData | null> {
+    const loaded = await this.#load(id);
+    if (loaded === undefined) return null;
+    const { storeKey, record } = loaded;
+    if (this.#rolling && Date.now() - record.w >= this.#ttlMs * ROLLING_REFRESH_SHARE) {
+      await this.#store.set(storeKey, { ...record, w: Date.now() }, this.#ttlMs);
+    }
+    return record.d;
+  }
+
+  async update(id: string, data: object): Promise<void> {
+    const d = checkSessionData('updateSession', data);
+    const { storeKey, record } = await this.#mustLoad('updateSession', id);
+    await this.#store.set(storeKey, { ...record, d, w: Date.now() }, this.#ttlMs);
+  }
+
+  async delete(id: string): Promise<void> {
+    const storeKey = this.#storeKeyOfId(id);
+    if (storeKey !== undefined) await this.#store.delete(storeKey);
+  }
+
+  async clear(sessionKey: string): Promise<void> {
+    const k = storeKeyOf(checkSessionKey(sessionKey));
+    await this.#store.set(`g:${k}`, randomBytes(16).toString('base64url'), FOREVER);
+  }
+
+  /** A new id for the same data (same generation: a clear in between ends both); the old id ends at once. */
+  async rework(id: string): Promise<string> {
+    const { storeKey, record } = await this.#mustLoad('reworkSession', id);
+    const newId = await this.#write({ ...record, w: Date.now() });
+    try {
+      await this.#store.delete(storeKey);
+    } catch (err) {
+      // The old id still works, so the new one must not: the caller sees the error and keeps the old state.
+      await this.delete(newId).catch(() => undefined);
+      throw err;
+    }
+    return newId;
+  }
+
+  close(): Promise<void> {
+    return this.#store.close();
+  }
+
+  async #write(record: SessionRecord): Promise<string> {
+    const id = newSessionId();
+    await this.#store.set(`s:${storeKeyOf(id)}`, record, this.#ttlMs);
+    return this.#sealer ? this.#sealer.seal(id) : id.toString('base64url');
+  }
+
+  async #generation(k: string): Promise<string> {
+    return (await this.#store.get<string>(`g:${k}`)) ?? FIRST_GENERATION;
+  }
+
+  async #load(id: string): Promise<Loaded | undefined> {
+    const storeKey = this.#storeKeyOfId(id);
+    if (storeKey === undefined) return undefined;
+    const record = await this.#store.get<SessionRecord>(storeKey);
+    if (!isRecord(record)) return undefined;
+    if ((await this.#generation(record.k)) !== record.g) return undefined;
+    return { storeKey, record };
+  }
+
+  async #mustLoad(method: string, id: string): Promise<Loaded> {
+    const loaded = await this.#load(id);
+    if (loaded === undefined) throw new JamError('ERR_SESSION_NOT_FOUND', `${method}: no such session`);
+    return loaded;
+  }
+
+  /** Malformed, forged and foreign ids end here, before any store call. */
+  #storeKeyOfId(id: unknown): string | undefined {
+    if (typeof id !== 'string') return undefined;
+    const bytes = this.#sealer ? this.#sealer.unseal(id) : parseSessionId(id);
+    return bytes && `s:${storeKeyOf(bytes)}`;
+  }
+}
+
+function checkSessionKey(sessionKey: unknown): string {
+  if (typeof sessionKey !== 'string' || sessionKey === '') {
+    throw new JamError('ERR_INVALID_ARGUMENT', 'sessionKey must be a non-empty string');
+  }
+  return sessionKey;
+}
+
+/** Guards against foreign or damaged entries in a shared store. */
+function isRecord(value: unknown): value is SessionRecord {
+  const r = value as SessionRecord | undefined;
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.k === 'string' &&
+    typeof r.g === 'string' &&
+    typeof r.w === 'number' &&
+    typeof r.d === 'object' &&
+    r.d !== null
+  );
+}

@@ -1,0 +1,50 @@
+import type { Context } from 'koa';
+
+export interface SessionCookieOptions {
+  /** Default `sessionId`. */
+  cookieName?: string;
+  /** Seconds; default the session ttl of `ctx.jam`. */
+  maxAge?: number;
+  /** Default `/`. */
+  path?: string;
+  domain?: string;
+  /** Default `lax`: sent on top-level navigations from other sites, never on their subrequests or forms' POSTs. */
+  sameSite?: 'lax' | 'strict' | 'none';
+}
+
+/**
+ * Sets the session cookie: HttpOnly (scripts cannot read it), SameSite=Lax, Path=/, and Secure whenever the
+ * request is HTTPS — as Koa sees it, so behind a TLS-terminating proxy set `app.proxy = true`.
+ */
+export function setSessionCookie(ctx: Context, id: string, options: SessionCookieOptions = {}): void {
+  const maxAge = options.maxAge ?? sessionTtl(ctx);
+  writeCookie(ctx, id, { ...options, maxAge });
+}
+
+/** Removes the session cookie (give the same path and domain it was set with). */
+export function clearSessionCookie(ctx: Context, options: Omit<SessionCookieOptions, 'maxAge'> = {}): void {
+  writeCookie(ctx, '', options); // the `cookies` package expires an empty cookie in 1970
+}
+
+function writeCookie(
+  ctx: Context,
+  value: string,
+  { cookieName = 'sessionId', maxAge, path = '/', domain, sameSite = 'lax' }: SessionCookieOptions,
+): void {
+  ctx.cookies.set(cookieName, value, {
+    httpOnly: true,
+    sameSite,
+    path,
+    domain,
+    secure: ctx.secure,
+    maxAge: maxAge === undefined ? undefined : maxAge * 1000, // sent as `expires`
+    overwrite: true,
+  });
+}
+
+function sessionTtl(ctx: Context): number {
+  if (typeof ctx.jam?.sessionLifetime !== 'function') {
+    throw new TypeError('setSessionCookie: pass { maxAge } or use jamSession/jamContext so ctx.jam is set');
+  }
+  return ctx.jam.sessionLifetime().ttl;
+}
