@@ -5,6 +5,12 @@ import { jamJwt, requirePayload, type Jam, type JamJwtOptions } from 'koa-jam';
 /** The header through which the security specs read ctx.state.authError; an app must never expose it. */
 export const REASON_HEADER = 'x-spec-auth-reason';
 
+/** Puts the code of ctx.state.authError (or `none`) on REASON_HEADER, for the specs to read. */
+export const exposeReason: Koa.Middleware = (ctx, next) => {
+  ctx.set(REASON_HEADER, ctx.state.authError?.code ?? 'none');
+  return next();
+};
+
 export interface GuardedApp {
   app: Koa;
   /** How many requests got past requirePayload() to the protected handler. */
@@ -16,10 +22,7 @@ export function guardedApp(jam: Jam, options?: JamJwtOptions): GuardedApp {
   const app = new Koa();
   const reached = { count: 0 };
   app.use(jamJwt(jam, options));
-  app.use((ctx, next) => {
-    ctx.set(REASON_HEADER, ctx.state.authError?.code ?? 'none');
-    return next();
-  });
+  app.use(exposeReason);
   app.use(requirePayload());
   app.use((ctx) => {
     reached.count++;
