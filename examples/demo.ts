@@ -1,11 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
-import { Jam } from 'koa-jam';
-import { createJwtApp } from './jwt-app.js';
+import { createDemoJam, createJwtApp } from './jwt-app.js';
 
 /** A newcomer's first run: starts the JWT example on a free loopback port and walks through it as a client. */
 async function main(): Promise<number> {
-  const jam = new Jam({ jwt: { secretKey: randomBytes(32) } });
+  const jam = createDemoJam();
   const server = createJwtApp(jam).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -47,6 +45,28 @@ async function main(): Promise<number> {
     await step('with the token: the verified payload', '/get_user', bearer(token), 200);
     const tampered = String(token).replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
     await step('a tampered token is refused', '/get_user', bearer(tampered), 403);
+    await step('alice logs out: the token is revoked', '/logout', { method: 'POST', ...bearer(token) }, 204);
+    await step('the revoked token is refused', '/get_user', bearer(token), 403);
+    const pair = await step(
+      'a token pair instead',
+      '/token',
+      json({ username: 'alice', password: 'alice-password' }),
+      200,
+    );
+    const next = await step(
+      'the refresh token buys a new pair',
+      '/refresh',
+      json({ refreshToken: pair.refreshToken }),
+      200,
+    );
+    await step(
+      'a spent refresh token is refused...',
+      '/refresh',
+      json({ refreshToken: pair.refreshToken }),
+      401,
+    );
+    await step('...and ends the whole login', '/get_user', bearer(next.accessToken), 403);
+    await step('the public keys, for other services', '/.well-known/jwks.json', {}, 200);
   } finally {
     server.close();
   }

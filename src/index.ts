@@ -4,8 +4,26 @@ export { JamError, isJamError, type JamErrorCode } from './engine/jam-error.js';
 export type { JamPayload } from './engine/jam-payload.js';
 export type { JwtAlgorithm } from './engine/jwt/jwt-algorithms.js';
 export type { JwtOptions } from './engine/jwt/jwt-options.js';
+export type { JwkSet, JwtKeyOptions, PublicJwk } from './engine/jwt/jwt-key-set.js';
+export type { JwtListOptions } from './engine/jwt/jwt-list.js';
+export type { TokenPair } from './engine/jwt/token-pairs.js';
 export type { MakePayloadOptions, VerifyJwtOptions } from './engine/jwt/jwt-service.js';
 export type { CacheStats } from './engine/jwt/verified-token-cache.js';
+export type { OtpCheck } from './engine/otp/otp-attempt-guard.js';
+export type { OtpDigest, OtpOptions, OtpType } from './engine/otp/otp-options.js';
+export { generateOtpSecret, type OtpSecret } from './engine/otp/otp-secret.js';
+export type { VerifyOtpOptions } from './engine/otp/otp-service.js';
+export type { OtpUriOptions } from './engine/otp/otp-uri.js';
+export { hashPassword, needsRehash, verifyPassword } from './engine/password/hash-password.js';
+export type { ScryptParams } from './engine/password/scrypt-params.js';
+export {
+  generateEcKeyPair,
+  generateEncryptionKey,
+  generateRsaKeyPair,
+  generateSecretKey,
+  type EcCurve,
+  type PemKeyPair,
+} from './engine/keys/generate-keys.js';
 export type { SessionData } from './engine/session/session-data.js';
 export type { SessionOptions } from './engine/session/session-options.js';
 export { MemoryStore } from './engine/store/memory-store.js';
@@ -13,6 +31,7 @@ export { MemoryStore } from './engine/store/memory-store.js';
 export { jamContext } from './koa/jam-context.js';
 export { jamCsrf, type JamCsrfOptions } from './koa/jam-csrf.js';
 export { jamJwt, type JamJwtOptions } from './koa/jam-jwt.js';
+export { jamJwks, type JamJwksOptions } from './koa/jam-jwks.js';
 export { jamSession, type JamSessionOptions } from './koa/jam-session.js';
 export { requirePayload } from './koa/require-payload.js';
 export { clearSessionCookie, setSessionCookie, type SessionCookieOptions } from './koa/session-cookie.js';

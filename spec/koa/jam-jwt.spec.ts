@@ -3,7 +3,9 @@ import { expect } from 'chai';
 import Koa from 'koa';
 import { Jam, jamContext, jamJwt, requirePayload, type JamJwtOptions } from 'koa-jam';
 import request from 'supertest';
+import { eventually } from '../helpers/eventually.js';
 import { SECRET } from '../helpers/keys.js';
+import { REDIS_KIND, useListJams } from '../helpers/list-jams.js';
 
 function appWith(jam: Jam, options?: JamJwtOptions) {
   const app = new Koa();
@@ -143,5 +145,33 @@ describe('jamContext', () => {
     });
     const res = await request(app.callback()).get('/').expect(200);
     expect(await jam.verifyJwtToken(res.body.token, { checkExp: false })).to.deep.equal({ x: 1 });
+  });
+});
+
+describe('jamJwt with a revocation list on Redis', () => {
+  const jams = useListJams(REDIS_KIND);
+
+  it('answers 401 for a revoked token, 503 while the list store is down, and recovers', async () => {
+    const jam = jams.jamWith('black', {}, 500);
+    const redis = jams.redis!;
+    const app = appWith(jam);
+    const token = await jam.genJwtToken(jam.makePayload({ sub: 'u1' }));
+    const revoked = await jam.genJwtToken(jam.makePayload({ sub: 'u2' }));
+    await request(app).get('/private').set('Authorization', `Bearer ${token}`).expect(200);
+    await jam.revokeJwtToken(revoked);
+    const refused = await request(app).get('/whoami').set('Authorization', `Bearer ${revoked}`);
+    expect(refused.body).to.deep.include({ payload: null, reason: 'ERR_JWT_REVOKED' });
+    await request(app).get('/private').set('Authorization', `Bearer ${revoked}`).expect(401);
+
+    await redis.stop();
+    for (const bearer of [token, revoked]) {
+      const res = await request(app).get('/private').set('Authorization', `Bearer ${bearer}`).expect(503);
+      expect(res.body).to.deep.equal({ error: 'Service Unavailable' });
+      const who = await request(app).get('/whoami').set('Authorization', `Bearer ${bearer}`).expect(200);
+      expect(who.body).to.deep.include({ payload: null, reason: 'ERR_STORE_UNAVAILABLE' });
+    }
+
+    await redis.start();
+    await eventually(() => request(app).get('/private').set('Authorization', `Bearer ${token}`).expect(200));
   });
 });

@@ -1,4 +1,5 @@
 import type { JwtOptions } from './jwt/jwt-options.js';
+import type { OtpOptions } from './otp/otp-options.js';
 import type { SessionOptions } from './session/session-options.js';
 
 /** What `new Jam(config)` takes; every section is optional, and a method of an absent section throws ERR_CONFIG. */
@@ -6,6 +7,6 @@ export interface JamConfig {
   jwt?: JwtOptions;
   /** Server-side sessions. */
   session?: SessionOptions;
-  /** One-time passwords (reserved). */
-  otp?: Record<string, unknown>;
+  /** One-time passwords (HOTP/TOTP). */
+  otp?: OtpOptions;
 }

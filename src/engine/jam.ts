@@ -2,9 +2,16 @@ import { loadConfig } from './config/load-config.js';
 import { configError } from './config/option-checks.js';
 import type { JamConfig } from './jam-config.js';
 import type { JamPayload } from './jam-payload.js';
+import type { JwkSet } from './jwt/jwt-key-set.js';
 import { resolveJwtOptions } from './jwt/jwt-options.js';
 import { JwtService, type MakePayloadOptions, type VerifyJwtOptions } from './jwt/jwt-service.js';
+import type { TokenPair } from './jwt/token-pairs.js';
 import type { CacheStats } from './jwt/verified-token-cache.js';
+import type { OtpCheck } from './otp/otp-attempt-guard.js';
+import { resolveOtpOptions } from './otp/otp-options.js';
+import type { OtpSecret } from './otp/otp-secret.js';
+import { OtpService, type VerifyOtpOptions } from './otp/otp-service.js';
+import type { OtpUriOptions } from './otp/otp-uri.js';
 import type { SessionData } from './session/session-data.js';
 import { resolveSessionOptions } from './session/session-options.js';
 import { SessionService } from './session/session-service.js';
@@ -16,12 +23,14 @@ import { SessionService } from './session/session-service.js';
 export class Jam {
   readonly #jwt?: JwtService;
   readonly #session?: SessionService;
+  readonly #otp?: OtpService;
 
   /** @param config a config object, or the path of a JSON file that may use ${VAR} and ${VAR:-default}. */
   constructor(config?: JamConfig | string) {
-    const { jwt, session } = loadConfig(config);
+    const { jwt, session, otp } = loadConfig(config);
     this.#jwt = jwt === undefined ? undefined : new JwtService(resolveJwtOptions(jwt));
     this.#session = session === undefined ? undefined : new SessionService(resolveSessionOptions(session));
+    this.#otp = otp === undefined ? undefined : new OtpService(resolveOtpOptions(otp));
   }
 
   /** `data` plus `iat`, `exp` and a random `jti` (and `iss`/`aud` when configured); fields of `data` win. */
@@ -29,17 +38,40 @@ export class Jam {
     return this.#jwtService().makePayload(data, options);
   }
 
-  /** Signs the payload exactly as given: no claim is added. */
+  /** Signs the payload exactly as given: no claim is added. With a white list, the token is recorded. */
   async genJwtToken(payload: JamPayload): Promise<string> {
-    return this.#jwtService().sign(payload);
+    return this.#jwtService().issue(payload);
   }
 
-  /** The verified, frozen payload; throws JamError (ERR_JWT_INVALID, ERR_JWT_EXPIRED, ...) otherwise. */
+  /**
+   * The verified, frozen payload; throws JamError (ERR_JWT_INVALID, ERR_JWT_EXPIRED, ERR_JWT_REVOKED,
+   * ERR_STORE_UNAVAILABLE when the list store is down, ...) otherwise. Refresh tokens are refused.
+   */
   async verifyJwtToken<T extends JamPayload = JamPayload>(
     token: string,
     options?: VerifyJwtOptions,
   ): Promise<T> {
-    return this.#jwtService().verify(token, options) as T;
+    return (await this.#jwtService().check(token, options)) as T;
+  }
+
+  /** Puts the token on the black list (or takes it off the white list); for a token of a pair, its whole family. */
+  async revokeJwtToken(token: string): Promise<void> {
+    return this.#jwtService().revoke(token);
+  }
+
+  /** A short-lived access token and a long-lived refresh token for `data`, starting a new family; needs jwt.list. */
+  async genTokenPair<T extends object>(data: T): Promise<TokenPair> {
+    return this.#jwtService().pairs.generate(data);
+  }
+
+  /** Spends the refresh token for a new pair; a spent one presented again revokes its family (ERR_JWT_REVOKED). */
+  async refreshTokenPair(refreshToken: string): Promise<TokenPair> {
+    return this.#jwtService().pairs.refresh(refreshToken);
+  }
+
+  /** The public JWK Set of the configured asymmetric keys (empty for HS* keys, which are secret). */
+  jwks(): JwkSet {
+    return this.#jwtService().jwks();
   }
 
   /** Counters of the verified-token cache, or undefined when JWT or the cache is off. */
@@ -83,9 +115,31 @@ export class Jam {
     return { ttl: service.ttlSeconds, rolling: service.rolling };
   }
 
+  /** The code for a TOTP unix time in seconds (default now) or an HOTP counter (required). */
+  getOtpCode(secret: OtpSecret, factor?: number): string {
+    return this.#otpService().code(secret, factor);
+  }
+
+  /** True when `code` is valid (see checkOtpCode for the reason when it is not). Always await it. */
+  async verifyOtpCode(secret: OtpSecret, code: string, options?: VerifyOtpOptions): Promise<boolean> {
+    return (await this.#otpService().check(secret, code, options)).valid;
+  }
+
+  /** `{ valid: true, factor }` with the accepted step or counter, or `{ valid: false, error }` saying why. */
+  async checkOtpCode(secret: OtpSecret, code: string, options?: VerifyOtpOptions): Promise<OtpCheck> {
+    return this.#otpService().check(secret, code, options);
+  }
+
+  /** An `otpauth://` URI for authenticator apps (usually shown as a QR code). */
+  getOtpUri(secret: OtpSecret, options: OtpUriOptions): string {
+    return this.#otpService().uri(secret, options);
+  }
+
   /** Releases what this instance opened (store connections it created from URLs). */
   async close(): Promise<void> {
+    await this.#jwt?.close();
     await this.#session?.close();
+    await this.#otp?.close();
   }
 
   #jwtService(): JwtService {
@@ -98,5 +152,11 @@ export class Jam {
     if (this.#session === undefined)
       throw configError('sessions are not configured: add a `session` section to the Jam config');
     return this.#session;
+  }
+
+  #otpService(): OtpService {
+    if (this.#otp === undefined)
+      throw configError('OTP is not configured: add an `otp` section to the Jam config');
+    return this.#otp;
   }
 }

@@ -1,9 +1,10 @@
 import { createSign } from 'node:crypto';
 import { expect } from 'chai';
 import jsonwebtoken from 'jsonwebtoken';
-import { Jam, JamError, type JamErrorCode, type JwtAlgorithm, type JwtOptions } from 'koa-jam';
+import { Jam, type JwtAlgorithm, type JwtOptions } from 'koa-jam';
 import { freezeClock, type FrozenClock } from '../../helpers/clock.js';
 import { keyPairFor, SECRET } from '../../helpers/keys.js';
+import { rejectsWith } from '../../helpers/errors.js';
 import { craftToken, decodeSegment } from '../../helpers/tokens.js';
 
 const ALGS: JwtAlgorithm[] = [
@@ -24,16 +25,6 @@ const ALGS: JwtAlgorithm[] = [
 function jamFor(alg: JwtAlgorithm, extra: JwtOptions = {}): Jam {
   const keys = alg.startsWith('HS') ? { secretKey: SECRET } : { privateKey: keyPairFor(alg).privatePem };
   return new Jam({ jwt: { alg, ...keys, ...extra } });
-}
-
-async function rejection(promise: Promise<unknown>, code: JamErrorCode): Promise<JamError> {
-  const err = await promise.then(
-    () => expect.fail(`expected ${code}`),
-    (e: unknown) => e,
-  );
-  expect(err).to.be.instanceOf(JamError);
-  expect((err as JamError).code, (err as Error).message).to.equal(code);
-  return err as JamError;
 }
 
 describe('JWT', () => {
@@ -99,18 +90,18 @@ describe('JWT', () => {
       const token = await j.genJwtToken(j.makePayload({ admin: false }));
       const [h, p, s] = token.split('.');
       const flipped = s.slice(0, -2) + (s.at(-2) === 'A' ? 'B' : 'A') + s.at(-1);
-      await rejection(j.verifyJwtToken(`${h}.${p}.${flipped}`), 'ERR_JWT_INVALID');
+      await rejectsWith(j.verifyJwtToken(`${h}.${p}.${flipped}`), 'ERR_JWT_INVALID');
       const forged = Buffer.from(JSON.stringify({ ...decodeSegment(token, 1), admin: true })).toString(
         'base64url',
       );
-      await rejection(j.verifyJwtToken(`${h}.${forged}.${s}`), 'ERR_JWT_INVALID');
+      await rejectsWith(j.verifyJwtToken(`${h}.${forged}.${s}`), 'ERR_JWT_INVALID');
     });
 
     it('alg none, in any spelling', async () => {
       const j = jam();
       const payload = j.makePayload({});
       for (const alg of ['none', 'None', 'NONE']) {
-        await rejection(j.verifyJwtToken(craftToken({ alg, typ: 'JWT' }, payload)), 'ERR_JWT_INVALID');
+        await rejectsWith(j.verifyJwtToken(craftToken({ alg, typ: 'JWT' }, payload)), 'ERR_JWT_INVALID');
       }
     });
 
@@ -118,32 +109,32 @@ describe('JWT', () => {
       const { publicPem } = keyPairFor('RS256');
       const rs = jamFor('RS256', { cache: false });
       const token = craftToken({ alg: 'HS256', typ: 'JWT' }, rs.makePayload({ admin: true }), publicPem);
-      await rejection(rs.verifyJwtToken(token), 'ERR_JWT_INVALID');
+      await rejectsWith(rs.verifyJwtToken(token), 'ERR_JWT_INVALID');
     });
 
     it('a token of another algorithm than the configured one', async () => {
       const signer = jamFor('HS512');
       const token = await signer.genJwtToken(signer.makePayload({}));
-      await rejection(jam().verifyJwtToken(token), 'ERR_JWT_INVALID');
+      await rejectsWith(jam().verifyJwtToken(token), 'ERR_JWT_INVALID');
     });
 
     it('an expired token, and a token without exp', async () => {
       const j = jam();
       const token = await j.genJwtToken(j.makePayload({}, { exp: 60 }));
       clock.tick(60_000);
-      await rejection(j.verifyJwtToken(token), 'ERR_JWT_EXPIRED');
+      await rejectsWith(j.verifyJwtToken(token), 'ERR_JWT_EXPIRED');
       expect(await j.verifyJwtToken(token, { checkExp: false })).to.have.property('jti');
-      await rejection(j.verifyJwtToken(await j.genJwtToken({ sub: '1' })), 'ERR_JWT_INVALID');
+      await rejectsWith(j.verifyJwtToken(await j.genJwtToken({ sub: '1' })), 'ERR_JWT_INVALID');
     });
 
     it('a token that is not valid yet, or issued in the future', async () => {
       const j = jam();
       const now = Math.floor(Date.now() / 1000);
-      await rejection(
+      await rejectsWith(
         j.verifyJwtToken(await j.genJwtToken({ nbf: now + 30, exp: now + 90 })),
         'ERR_JWT_NOT_BEFORE',
       );
-      await rejection(
+      await rejectsWith(
         j.verifyJwtToken(await j.genJwtToken({ iat: now + 30, exp: now + 90 })),
         'ERR_JWT_INVALID',
       );
@@ -156,10 +147,10 @@ describe('JWT', () => {
     it('a wrong issuer or audience', async () => {
       const j = jamFor('HS256', { issuer: 'me', audience: ['api'] });
       const base = j.makePayload({});
-      await rejection(j.verifyJwtToken(await j.genJwtToken({ ...base, iss: 'evil' })), 'ERR_JWT_INVALID');
-      await rejection(j.verifyJwtToken(await j.genJwtToken({ ...base, aud: 'other' })), 'ERR_JWT_INVALID');
+      await rejectsWith(j.verifyJwtToken(await j.genJwtToken({ ...base, iss: 'evil' })), 'ERR_JWT_INVALID');
+      await rejectsWith(j.verifyJwtToken(await j.genJwtToken({ ...base, aud: 'other' })), 'ERR_JWT_INVALID');
       const { iss: _iss, ...noIssuer } = base;
-      await rejection(j.verifyJwtToken(await j.genJwtToken(noIssuer)), 'ERR_JWT_INVALID');
+      await rejectsWith(j.verifyJwtToken(await j.genJwtToken(noIssuer)), 'ERR_JWT_INVALID');
       expect(await j.verifyJwtToken(await j.genJwtToken(base))).to.deep.equal(base);
     });
 
@@ -177,14 +168,14 @@ describe('JWT', () => {
         craftToken({ alg: 'HS256', typ: 'JWT' }, 'just a string', SECRET),
         craftToken({ alg: 'HS256', typ: 'JWT' }, [1, 2], SECRET),
       ];
-      for (const bad of cases) await rejection(j.verifyJwtToken(bad), 'ERR_JWT_INVALID');
-      await rejection(j.verifyJwtToken(42 as never), 'ERR_JWT_INVALID');
+      for (const bad of cases) await rejectsWith(j.verifyJwtToken(bad), 'ERR_JWT_INVALID');
+      await rejectsWith(j.verifyJwtToken(42 as never), 'ERR_JWT_INVALID');
     });
 
     it('and says why without echoing the token', async () => {
       const j = jam();
       const token = await j.genJwtToken(j.makePayload({}));
-      const err = await rejection(j.verifyJwtToken(token + 'x'), 'ERR_JWT_INVALID');
+      const err = await rejectsWith(j.verifyJwtToken(token + 'x'), 'ERR_JWT_INVALID');
       expect(err.message).not.to.contain(token.split('.')[2]);
       expect(err.status).to.equal(401);
     });
@@ -194,11 +185,11 @@ describe('JWT', () => {
     const { privateKey } = keyPairFor('PS256');
     const ps = jamFor('PS256');
     const token = await ps.genJwtToken(ps.makePayload({}));
-    await rejection(jamFor('RS256').verifyJwtToken(token), 'ERR_JWT_INVALID');
+    await rejectsWith(jamFor('RS256').verifyJwtToken(token), 'ERR_JWT_INVALID');
     const body = token.split('.').slice(0, 2).join('.');
     // A PKCS#1 v1.5 signature under a PS256 header must not pass.
     const v15 = createSign('sha256').update(body).sign(privateKey, 'base64url');
-    await rejection(jamFor('PS256', { cache: false }).verifyJwtToken(`${body}.${v15}`), 'ERR_JWT_INVALID');
+    await rejectsWith(jamFor('PS256', { cache: false }).verifyJwtToken(`${body}.${v15}`), 'ERR_JWT_INVALID');
   });
 
   describe('verified-token cache', () => {
@@ -219,7 +210,7 @@ describe('JWT', () => {
       await jam.verifyJwtToken(token);
       expect(jam.jwtCacheStats()).to.include({ hits: 1 });
       clock.tick(1);
-      await rejection(jam.verifyJwtToken(token), 'ERR_JWT_EXPIRED');
+      await rejectsWith(jam.verifyJwtToken(token), 'ERR_JWT_EXPIRED');
       expect(jam.jwtCacheStats()).to.include({ size: 0, hits: 1, misses: 2 });
     });
 

@@ -28,18 +28,19 @@ interface KeySources {
  * Builds KeyObjects once, at construction: jsonwebtoken verifies about 50x faster with a KeyObject
  * than with a string secret, which it would re-parse on every call.
  */
-export function buildJwtKeys(alg: JwtAlgorithm, sources: KeySources): JwtKeys {
-  return isHmac(alg) ? buildSecretKey(alg, sources.secretKey) : buildKeyPair(alg, sources);
+export function buildJwtKeys(alg: JwtAlgorithm, sources: KeySources, path = 'jwt'): JwtKeys {
+  return isHmac(alg) ? buildSecretKey(alg, sources.secretKey, path) : buildKeyPair(alg, sources, path);
 }
 
-function buildSecretKey(alg: JwtAlgorithm, input: KeyInput | undefined): JwtKeys {
+function buildSecretKey(alg: JwtAlgorithm, input: KeyInput | undefined, path: string): JwtKeys {
   if (input === undefined || input === '') {
-    throw configError(`jwt.secretKey (or JAM_JWT_SECRET_KEY) is required for ${alg}`);
+    const env = path === 'jwt' ? ' (or JAM_JWT_SECRET_KEY)' : '';
+    throw configError(`${path}.secretKey${env} is required for ${alg}`);
   }
   let key: KeyObject;
   if (input instanceof KeyObject) {
     if (input.type !== 'secret')
-      throw configError(`jwt.secretKey for ${alg} must be a secret key, got a ${input.type} key`);
+      throw configError(`${path}.secretKey for ${alg} must be a secret key, got a ${input.type} key`);
     key = input;
   } else {
     key = createSecretKey(typeof input === 'string' ? Buffer.from(input, 'utf8') : input);
@@ -47,31 +48,35 @@ function buildSecretKey(alg: JwtAlgorithm, input: KeyInput | undefined): JwtKeys
   const min = minimumSecretBytes(alg);
   if (key.symmetricKeySize! < min) {
     throw configError(
-      `jwt.secretKey must be at least ${min} bytes for ${alg}, got ${key.symmetricKeySize}; ` +
+      `${path}.secretKey must be at least ${min} bytes for ${alg}, got ${key.symmetricKeySize}; ` +
         `generate one with: node -e "console.log(require('crypto').randomBytes(${min}).toString('base64url'))"`,
     );
   }
   return { signingKey: key, verifyingKey: key };
 }
 
-function buildKeyPair(alg: JwtAlgorithm, { privateKey, publicKey, secretKey }: KeySources): JwtKeys {
+function buildKeyPair(
+  alg: JwtAlgorithm,
+  { privateKey, publicKey, secretKey }: KeySources,
+  path: string,
+): JwtKeys {
   if (privateKey === undefined && publicKey === undefined) {
-    const hint = secretKey === undefined ? '' : ' (jwt.secretKey is only used by HS* algorithms)';
-    throw configError(
-      `${alg} needs jwt.privateKey and/or jwt.publicKey (or JAM_JWT_PRIVATE_KEY / JAM_JWT_PUBLIC_KEY)${hint}`,
-    );
+    const hint = secretKey === undefined ? '' : ` (${path}.secretKey is only used by HS* algorithms)`;
+    const env = path === 'jwt' ? ' (or JAM_JWT_PRIVATE_KEY / JAM_JWT_PUBLIC_KEY)' : '';
+    throw configError(`${alg} needs ${path}.privateKey and/or ${path}.publicKey${env}${hint}`);
   }
-  const signingKey = privateKey === undefined ? undefined : toKey('jwt.privateKey', privateKey, 'private');
+  const signingKey =
+    privateKey === undefined ? undefined : toKey(`${path}.privateKey`, privateKey, 'private');
   const verifyingKey =
-    publicKey === undefined ? createPublicKey(signingKey!) : toKey('jwt.publicKey', publicKey, 'public');
+    publicKey === undefined ? createPublicKey(signingKey!) : toKey(`${path}.publicKey`, publicKey, 'public');
   for (const [name, key] of [
-    ['jwt.privateKey', signingKey],
-    ['jwt.publicKey', verifyingKey],
+    [`${path}.privateKey`, signingKey],
+    [`${path}.publicKey`, verifyingKey],
   ] as const) {
     const problem = key && asymmetricKeyProblem(alg, key);
     if (problem) throw configError(`${name}: ${problem}`);
   }
-  if (signingKey && publicKey !== undefined) assertPair(signingKey, verifyingKey);
+  if (signingKey && publicKey !== undefined) assertPair(signingKey, verifyingKey, path);
   return { signingKey, verifyingKey };
 }
 
@@ -89,10 +94,10 @@ function toKey(name: string, input: KeyInput, kind: 'private' | 'public'): KeyOb
 }
 
 /** Fails fast when publicKey is not the half of privateKey, instead of at the first verify. */
-function assertPair(privateKey: KeyObject, publicKey: KeyObject): void {
+function assertPair(privateKey: KeyObject, publicKey: KeyObject, path: string): void {
   const probe = randomBytes(16);
   const signature = cryptoSign('sha256', probe, privateKey);
   if (!cryptoVerify('sha256', probe, publicKey, signature)) {
-    throw configError('jwt.publicKey does not match jwt.privateKey');
+    throw configError(`${path}.publicKey does not match ${path}.privateKey`);
   }
 }

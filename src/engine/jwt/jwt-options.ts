@@ -8,7 +8,9 @@ import {
   configError,
 } from '../config/option-checks.js';
 import { JWT_ALGORITHMS, type JwtAlgorithm } from './jwt-algorithms.js';
-import { buildJwtKeys, type JwtKeys, type KeyInput } from './jwt-keys.js';
+import { JwtKeySet, type JwtKeyOptions } from './jwt-key-set.js';
+import type { KeyInput } from './jwt-keys.js';
+import { resolveListOptions, type JwtListOptions, type ResolvedListOptions } from './jwt-list.js';
 
 /** The `jwt` section of the Jam config. */
 export interface JwtOptions {
@@ -32,12 +34,20 @@ export interface JwtOptions {
   cache?: boolean | { maxEntries?: number };
   /** Longest token accepted; longer ones are refused before any parsing or crypto. Default 8192. */
   maxTokenLength?: number;
+  /** A black or white list of tokens, in memory or on a shared store. */
+  list?: JwtListOptions;
+  /** Several keys, each named by a `kid`, instead of secretKey/privateKey/publicKey: key rotation. */
+  keys?: JwtKeyOptions[];
+  /** Refresh token lifetime in seconds used by `genTokenPair`. Default 30 days. */
+  refreshExpire?: number;
 }
 
 export interface ResolvedJwtOptions {
   alg: JwtAlgorithm;
-  keys: JwtKeys;
+  keys: JwtKeySet;
   expire: number;
+  refreshExpire: number;
+  list?: ResolvedListOptions;
   issuer?: string;
   audience?: string | string[];
   clockTolerance: number;
@@ -56,6 +66,9 @@ const KNOWN = [
   'clockTolerance',
   'cache',
   'maxTokenLength',
+  'list',
+  'keys',
+  'refreshExpire',
 ] as const;
 
 const DEFAULTS = {
@@ -64,6 +77,7 @@ const DEFAULTS = {
   clockTolerance: 0,
   cache: true,
   maxTokenLength: 8192,
+  refreshExpire: 30 * 24 * 3600,
 } as const;
 const DEFAULT_CACHE_SIZE = 10_000;
 
@@ -74,22 +88,37 @@ export function resolveJwtOptions(
   checkSection('jwt', input, KNOWN);
   const options = { ...DEFAULTS, ...input };
   const alg = checkOneOf('jwt.alg', options.alg, JWT_ALGORITHMS);
-  const keys = buildJwtKeys(alg, {
-    // The config wins over the environment.
-    secretKey: options.secretKey ?? env.JAM_JWT_SECRET_KEY,
-    privateKey: options.privateKey ?? env.JAM_JWT_PRIVATE_KEY,
-    publicKey: options.publicKey ?? env.JAM_JWT_PUBLIC_KEY,
-  });
   return {
     alg,
-    keys,
+    keys: resolveKeys(alg, options, env),
     expire: checkPositiveNumber('jwt.expire', options.expire, { integer: true }),
+    refreshExpire: checkPositiveNumber('jwt.refreshExpire', options.refreshExpire, { integer: true }),
+    list: options.list === undefined ? undefined : resolveListOptions(options.list),
     issuer: options.issuer === undefined ? undefined : checkString('jwt.issuer', options.issuer),
     audience: options.audience === undefined ? undefined : checkAudience(options.audience),
     clockTolerance: checkNonNegativeNumber('jwt.clockTolerance', options.clockTolerance),
     cacheSize: resolveCacheSize(options.cache),
     maxTokenLength: checkPositiveNumber('jwt.maxTokenLength', options.maxTokenLength, { integer: true }),
   };
+}
+
+function resolveKeys(alg: JwtAlgorithm, options: JwtOptions, env: NodeJS.ProcessEnv): JwtKeySet {
+  if (options.keys === undefined) {
+    return JwtKeySet.single(alg, {
+      // The config wins over the environment.
+      secretKey: options.secretKey ?? env.JAM_JWT_SECRET_KEY,
+      privateKey: options.privateKey ?? env.JAM_JWT_PRIVATE_KEY,
+      publicKey: options.publicKey ?? env.JAM_JWT_PUBLIC_KEY,
+    });
+  }
+  if (
+    options.secretKey !== undefined ||
+    options.privateKey !== undefined ||
+    options.publicKey !== undefined
+  ) {
+    throw configError('use either jwt.keys or jwt.secretKey/privateKey/publicKey, not both');
+  }
+  return JwtKeySet.fromList(alg, options.keys);
 }
 
 function checkAudience(value: unknown): string | string[] {

@@ -4,8 +4,12 @@ import { decodeCanonicalBase64url } from '../canonical-base64url.js';
 import { JamError } from '../jam-error.js';
 import type { JamPayload } from '../jam-payload.js';
 import { configError } from '../config/option-checks.js';
+import { invalid } from './jwt-errors.js';
+import type { JwkSet } from './jwt-key-set.js';
+import { JwtList } from './jwt-list.js';
 import type { ResolvedJwtOptions } from './jwt-options.js';
 import { badNumericDate } from './numeric-dates.js';
+import { TokenPairs } from './token-pairs.js';
 import { VerifiedTokenCache, type CacheStats } from './verified-token-cache.js';
 
 export interface MakePayloadOptions {
@@ -25,17 +29,22 @@ export class JwtService {
   readonly #options: ResolvedJwtOptions;
   readonly #cache?: VerifiedTokenCache;
   readonly #verifyOptions: jsonwebtoken.VerifyOptions & { complete: true };
+  readonly #list?: JwtList;
+  /** genTokenPair / refreshTokenPair. */
+  readonly pairs: TokenPairs;
 
   constructor(options: ResolvedJwtOptions) {
     this.#options = options;
     this.#cache = options.cacheSize > 0 ? new VerifiedTokenCache(options.cacheSize) : undefined;
+    const familyLifetime = Math.max(options.expire, options.refreshExpire);
+    this.#list = options.list && new JwtList(options.list, options.clockTolerance, familyLifetime);
     this.#verifyOptions = {
-      algorithms: [options.alg], // pinned: the token header never picks the algorithm
       issuer: options.issuer,
       audience: options.audience as jsonwebtoken.VerifyOptions['audience'],
       clockTolerance: options.clockTolerance,
       complete: true,
     };
+    this.pairs = new TokenPairs(this, this.#list, options.refreshExpire);
   }
 
   makePayload<T extends object>(data: T, { exp }: MakePayloadOptions = {}): JamPayload & T {
@@ -55,10 +64,11 @@ export class JwtService {
   }
 
   sign(payload: JamPayload): string {
-    const { signingKey } = this.#options.keys;
-    if (signingKey === undefined) {
+    const signing = this.#options.keys.signing;
+    if (signing === undefined) {
       throw configError(
-        'genJwtToken needs jwt.privateKey: this instance only has a public key and can only verify',
+        'genJwtToken needs jwt.privateKey (or a jwt.keys entry with a private or secret key): ' +
+          'this instance only has public keys and can only verify',
       );
     }
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
@@ -69,9 +79,9 @@ export class JwtService {
     try {
       // Serialised here: jsonwebtoken adds an iat to object payloads, and throws on claims named like members
       // of Object.prototype (`constructor`, `__proto__`), which are valid claim names.
-      return jsonwebtoken.sign(JSON.stringify(payload), signingKey, {
-        algorithm: this.#options.alg,
-        header: { alg: this.#options.alg, typ: 'JWT' },
+      return jsonwebtoken.sign(JSON.stringify(payload), signing.key, {
+        algorithm: signing.alg,
+        header: signing.header,
       });
     } catch (err) {
       throw new JamError('ERR_JWT_INVALID', `genJwtToken: ${(err as Error).message}`, { cause: err });
@@ -92,6 +102,39 @@ export class JwtService {
     return payload;
   }
 
+  /** sign(), then recorded on a white list. */
+  async issue(payload: JamPayload): Promise<string> {
+    const token = this.sign(payload);
+    await this.#list?.record(payload);
+    return token;
+  }
+
+  /**
+   * verify() for an access token, then the list check: after the signature (a forged token is never looked
+   * up) and after a cache hit (a revoked token is refused even when cached). Costs one bounded store read.
+   */
+  async check(token: unknown, options: VerifyJwtOptions = {}): Promise<JamPayload> {
+    const payload = this.verify(token, options);
+    if (payload.token_use === 'refresh') throw invalid('a refresh token is not an access token');
+    if (this.#list !== undefined && options.checkList !== false) await this.#list.check(payload);
+    return payload;
+  }
+
+  /** Puts a verified token (a token of a pair: its whole family) on the black list, or off the white list. */
+  async revoke(token: unknown): Promise<void> {
+    if (this.#list === undefined)
+      throw configError('revokeJwtToken needs a list: add jwt.list to the config');
+    await this.#list.revoke(this.verify(token, { checkExp: false }));
+  }
+
+  jwks(): JwkSet {
+    return this.#options.keys.jwks();
+  }
+
+  async close(): Promise<void> {
+    await this.#list?.close();
+  }
+
   cacheStats(): CacheStats | undefined {
     return this.#cache?.stats();
   }
@@ -103,13 +146,15 @@ export class JwtService {
     }
     let decoded: jsonwebtoken.Jwt;
     try {
-      decoded = jsonwebtoken.verify(token, this.#options.keys.verifyingKey, {
+      const { key, alg } = this.#options.keys.verifierFor(token);
+      decoded = jsonwebtoken.verify(token, key, {
         ...this.#verifyOptions,
+        algorithms: [alg], // pinned: the token header never picks the algorithm
         ignoreExpiration: !checkExp,
         clockTimestamp: Math.floor(nowMs / 1000),
       });
     } catch (err) {
-      throw fromJsonWebTokenError(err);
+      throw err instanceof JamError ? err : fromJsonWebTokenError(err);
     }
     // RFC 7515 §4.1.11: extensions listed in `crit` must be understood, and koa-jam implements none.
     if ('crit' in decoded.header) throw invalid('unsupported critical header parameters');
@@ -126,14 +171,6 @@ export class JwtService {
     // Frozen: one verified payload may be shared by many requests through the cache.
     return deepFreeze(payload);
   }
-}
-
-function invalid(reason: string, cause?: unknown): JamError {
-  return new JamError(
-    'ERR_JWT_INVALID',
-    `invalid token: ${reason}`,
-    cause === undefined ? undefined : { cause },
-  );
 }
 
 function fromJsonWebTokenError(err: unknown): JamError {

@@ -49,6 +49,27 @@ export class JamStore {
     await this.#bounded('delete', () => this.#keyv.delete(this.#options.prefix + key));
   }
 
+  /**
+   * Writes `key` only if it is absent; true for the one caller that wrote it. Atomic across processes on
+   * Redis (SET NX); on other stores the calls are serialized within this process only.
+   */
+  claim(key: string, ttlMs: number): Promise<boolean> {
+    const full = this.#options.prefix + key;
+    const redis = redisAdapter(this.#keyv.store);
+    return this.#bounded('claim', async () => {
+      if (redis) {
+        const stored = await this.#keyv.serializeData({ value: true, expires: Date.now() + ttlMs });
+        const client = await redis.getClient();
+        const redisKey = redis.createKeyPrefix(keyvKey(this.#keyv, full), redis.namespace);
+        return (await client.set(redisKey, stored as string, { NX: true, PX: ttlMs })) === 'OK';
+      }
+      return serialized(this.#keyv, full, async () => {
+        if ((await this.#keyv.get(full)) !== undefined) return false;
+        return this.#keyv.set(full, true, ttlMs);
+      });
+    });
+  }
+
   async close(): Promise<void> {
     if (this.#options.owned) await this.#keyv.disconnect().catch(() => undefined);
   }
@@ -77,4 +98,38 @@ export class JamStore {
       cause,
     });
   }
+}
+
+/** The part of @keyv/redis's adapter claim() needs (duck-typed: the adapter is an optional peer). */
+interface RedisAdapter {
+  namespace?: string;
+  getClient(): Promise<{ set(key: string, value: string, options: object): Promise<string | null> }>;
+  createKeyPrefix(key: string, namespace?: string): string;
+}
+
+function redisAdapter(store: unknown): RedisAdapter | undefined {
+  const candidate = store as Partial<RedisAdapter> | undefined;
+  return typeof candidate?.getClient === 'function' && typeof candidate.createKeyPrefix === 'function'
+    ? (candidate as RedisAdapter)
+    : undefined;
+}
+
+/** The key Keyv hands its adapter (Keyv's own namespace prefix, when it uses one). */
+function keyvKey(keyv: Keyv, key: string): string {
+  return keyv.useKeyPrefix && keyv.namespace ? `${keyv.namespace}:${key}` : key;
+}
+
+const inFlight = new WeakMap<Keyv, Map<string, Promise<unknown>>>();
+
+/** Runs `task` after every earlier task on the same Keyv and key in this process. */
+function serialized<T>(keyv: Keyv, key: string, task: () => Promise<T>): Promise<T> {
+  let queues = inFlight.get(keyv);
+  if (queues === undefined) inFlight.set(keyv, (queues = new Map()));
+  const run = (queues.get(key) ?? Promise.resolve()).then(task, task);
+  const tail = run.catch(() => undefined);
+  queues.set(key, tail);
+  void tail.then(() => {
+    if (queues.get(key) === tail) queues.delete(key);
+  });
+  return run;
 }

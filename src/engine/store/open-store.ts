@@ -52,7 +52,19 @@ function openRedis(url: string, timeoutMs: number, path: string): Keyv {
   const connected = client.connect().catch(() => undefined);
   const store = new KeyvRedis(client, { throwOnConnectError: true, throwOnErrors: true });
   const getClient = store.getClient.bind(store);
-  store.getClient = async () => (await connected, getClient());
+  const disconnect = store.disconnect.bind(store);
+  let closed = false;
+  store.getClient = async () => {
+    // KeyvRedis would silently reconnect a closed client, and that connection would keep the process alive.
+    if (closed) throw new Error('the store has been closed');
+    return (await connected, getClient());
+  };
+  store.disconnect = async (force?: boolean) => {
+    closed = true;
+    // A first connection still being retried is ended too (a plain close would leave it running).
+    if (client.isReady) return disconnect(force);
+    client.destroy();
+  };
   return new Keyv({ store, useKeyPrefix: false, throwOnErrors: true });
 }
 

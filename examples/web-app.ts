@@ -1,0 +1,173 @@
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import Koa, { type Context, type Next } from 'koa';
+import {
+  clearSessionCookie,
+  generateOtpSecret,
+  Jam,
+  jamCsrf,
+  jamSession,
+  setSessionCookie,
+  type JamErrorCode,
+} from 'koa-jam';
+import QRCode from 'qrcode';
+import { codePage, enrolPage, loginPage, profilePage, unavailablePage } from './web-pages.js';
+import { WebUsers } from './web-users.js';
+
+/** What the session holds. `otpPending`: the password was right, the second factor is still due. */
+interface WebSession {
+  username: string;
+  otpPending?: boolean;
+  /** The secret being enrolled, kept server side until the user proves their app has it. */
+  enrolSecret?: string;
+}
+
+const OTP_REFUSALS: Partial<Record<JamErrorCode, string>> = {
+  ERR_OTP_INVALID: 'That code is not right. Check the time on your phone and try again.',
+  ERR_OTP_REPLAYED: 'That code was already used. Wait for the next one.',
+  ERR_OTP_LOCKED: 'Too many wrong codes. Try again in a few minutes.',
+};
+
+/**
+ * A small server-rendered site on koa-jam sessions: log in with a password, a profile page, turning on
+ * two-factor authentication with a QR code, a login that asks for the code when it is on, and logout.
+ */
+export function createWebApp(jam: Jam, users: WebUsers, { issuer = 'koa-jam example' } = {}): Koa {
+  const router = new Router();
+  const session = (ctx: Context) => ctx.state.payload as unknown as WebSession | null;
+  const form = (ctx: Context) => (ctx.request.body ?? {}) as Record<string, unknown>;
+  const seeOther = (ctx: Context, path: string) => {
+    ctx.redirect(path);
+    ctx.status = 303; // after a POST: the browser follows with a GET
+  };
+  /** Only fully logged-in users (password and, when on, the code) pass. */
+  const signedIn = async (ctx: Context, next: Next) => {
+    if (ctx.state.authError?.code === 'ERR_STORE_UNAVAILABLE') {
+      ctx.status = 503;
+      ctx.body = unavailablePage();
+      return;
+    }
+    const current = session(ctx);
+    if (!current) return seeOther(ctx, '/login');
+    if (current.otpPending) return seeOther(ctx, '/login/code');
+    return next();
+  };
+
+  router.get('/', (ctx) => seeOther(ctx, session(ctx) ? '/profile' : '/login'));
+  router.get('/login', (ctx) => (ctx.body = loginPage()));
+
+  router.post('/login', async (ctx) => {
+    const { username, password } = form(ctx);
+    const user = await users.check(username, password);
+    if (!user) {
+      ctx.status = 401;
+      ctx.body = loginPage({ error: 'Wrong user name or password.', username: String(username ?? '') });
+      return;
+    }
+    // Always a new session at login, never the one the browser brought (session fixation).
+    if (ctx.state.sessionId) await jam.deleteSession(ctx.state.sessionId);
+    const data: WebSession = { username: user.username, ...(user.otpSecret ? { otpPending: true } : {}) };
+    setSessionCookie(ctx, await jam.createSession(user.username, data));
+    seeOther(ctx, user.otpSecret ? '/login/code' : '/profile');
+  });
+
+  router.get('/login/code', (ctx) => {
+    if (!session(ctx)?.otpPending) return seeOther(ctx, '/login');
+    ctx.body = codePage();
+  });
+
+  router.post('/login/code', async (ctx) => {
+    const current = session(ctx);
+    const user = current?.otpPending ? users.get(current.username) : undefined;
+    if (!user?.otpSecret) return seeOther(ctx, '/login');
+    const check = await jam.checkOtpCode(user.otpSecret, String(form(ctx).code ?? ''), {
+      sessionKey: user.username,
+    });
+    if (!check.valid) {
+      ctx.status = check.error.status;
+      ctx.body = codePage({ error: OTP_REFUSALS[check.error.code] });
+      return;
+    }
+    // More rights now: the same data under a new id.
+    await jam.updateSession(ctx.state.sessionId!, { username: user.username });
+    setSessionCookie(ctx, await jam.reworkSession(ctx.state.sessionId!));
+    seeOther(ctx, '/profile');
+  });
+
+  router.get('/profile', signedIn, (ctx) => {
+    const { username } = session(ctx)!;
+    const notice = ctx.query.done === '2fa' ? 'Two-factor authentication is now on.' : undefined;
+    ctx.body = profilePage({ username, otpOn: Boolean(users.get(username)?.otpSecret), notice });
+  });
+
+  router.get('/2fa', signedIn, async (ctx) => {
+    const current = session(ctx)!;
+    if (users.get(current.username)?.otpSecret) return seeOther(ctx, '/profile');
+    // One secret per enrolment, kept across reloads so a code scanned earlier stays valid.
+    const secret = current.enrolSecret ?? generateOtpSecret();
+    if (!current.enrolSecret)
+      await jam.updateSession(ctx.state.sessionId!, { ...current, enrolSecret: secret });
+    ctx.body = await renderEnrolment(secret, current.username);
+  });
+
+  router.post('/2fa', signedIn, async (ctx) => {
+    const current = session(ctx)!;
+    const secret = current.enrolSecret;
+    if (!secret) return seeOther(ctx, '/2fa');
+    const check = await jam.checkOtpCode(secret, String(form(ctx).code ?? ''), {
+      sessionKey: current.username,
+    });
+    if (!check.valid) {
+      ctx.status = check.error.status;
+      ctx.body = await renderEnrolment(secret, current.username, OTP_REFUSALS[check.error.code]);
+      return;
+    }
+    users.enableOtp(current.username, secret);
+    await jam.updateSession(ctx.state.sessionId!, { username: current.username });
+    seeOther(ctx, '/profile?done=2fa');
+  });
+
+  router.post('/logout', async (ctx) => {
+    if (ctx.state.sessionId) await jam.deleteSession(ctx.state.sessionId);
+    clearSessionCookie(ctx);
+    seeOther(ctx, '/login');
+  });
+
+  async function renderEnrolment(secret: string, username: string, error?: string): Promise<string> {
+    const uri = jam.getOtpUri(secret, { name: username, issuer });
+    const qrSvg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    return enrolPage({ secret, qrSvg, error });
+  }
+
+  const app = new Koa();
+  app.use(securityHeaders);
+  app.use(jamCsrf()); // the session rides in a cookie: refuse cross-site form posts
+  app.use(bodyParser());
+  app.use(jamSession(jam, 'sessionId'));
+  app.use(router.routes()).use(router.allowedMethods());
+  return app;
+}
+
+/** Pages show secrets (the 2FA key): not cached, not framed, no scripts, forms only to this site. */
+async function securityHeaders(ctx: Context, next: Next): Promise<void> {
+  ctx.set({
+    'Content-Security-Policy':
+      "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'",
+    'Cache-Control': 'no-store',
+    'Referrer-Policy': 'no-referrer',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  await next();
+}
+
+if (require.main === module) {
+  (async () => {
+    const jam = new Jam({ session: {}, otp: {} });
+    const users = await WebUsers.create({ alice: 'alice-password' });
+    const port = Number(process.env.PORT ?? 3000);
+    const server = createWebApp(jam, users).listen(port, '127.0.0.1', () =>
+      console.log(`web-app on http://127.0.0.1:${port} — log in as alice / alice-password`),
+    );
+    process.once('SIGINT', () => server.close(() => void jam.close()));
+  })();
+}

@@ -1,0 +1,47 @@
+import { hashPassword, needsRehash, verifyPassword } from 'koa-jam';
+
+export interface WebUser {
+  username: string;
+  passwordHash: string;
+  /** Set once the user has confirmed an authenticator app with a first code. */
+  otpSecret?: string;
+}
+
+/** The example's user database, in memory. Passwords are kept only as hashes. */
+export class WebUsers {
+  readonly #users: Map<string, WebUser>;
+  /** Checked for unknown names, so the time a login takes does not tell which names exist. */
+  readonly #decoyHash: string;
+
+  private constructor(users: WebUser[], decoyHash: string) {
+    this.#users = new Map(users.map((user) => [user.username, user]));
+    this.#decoyHash = decoyHash;
+  }
+
+  static async create(passwords: Record<string, string>): Promise<WebUsers> {
+    const users = await Promise.all(
+      Object.entries(passwords).map(async ([username, password]) => ({
+        username,
+        passwordHash: await hashPassword(password),
+      })),
+    );
+    return new WebUsers(users, await hashPassword('decoy password'));
+  }
+
+  get(username: string): WebUser | undefined {
+    return this.#users.get(username);
+  }
+
+  /** The user when the password is right; the hash is renewed when it was made with older parameters. */
+  async check(username: unknown, password: unknown): Promise<WebUser | undefined> {
+    const user = typeof username === 'string' ? this.#users.get(username) : undefined;
+    const ok = await verifyPassword(password, user?.passwordHash ?? this.#decoyHash);
+    if (!user || !ok) return undefined;
+    if (needsRehash(user.passwordHash)) user.passwordHash = await hashPassword(password as string);
+    return user;
+  }
+
+  enableOtp(username: string, secret: string): void {
+    this.#users.get(username)!.otpSecret = secret;
+  }
+}

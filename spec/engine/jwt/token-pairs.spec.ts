@@ -1,0 +1,173 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { expect } from 'chai';
+import { Jam, type JwtListOptions, type JwtOptions } from 'koa-jam';
+import { freezeClock } from '../../helpers/clock.js';
+import { SECRET } from '../../helpers/keys.js';
+import { useListJams } from '../../helpers/list-jams.js';
+import { STORE_KINDS } from '../../helpers/store-kinds.js';
+import { rejectsWith } from '../../helpers/errors.js';
+import { decodeSegment } from '../../helpers/tokens.js';
+
+for (const kind of STORE_KINDS) {
+  describe(`token pairs on ${kind.name}`, () => {
+    const jams = useListJams(kind);
+    const jamWith = (type: JwtListOptions['type'] = 'black', extra?: JwtOptions) => jams.jamWith(type, extra);
+
+    it('issues a short-lived access token and a long-lived refresh token, told apart by token_use', async () => {
+      const jam = jamWith('black', { expire: 600, refreshExpire: 86_400 });
+      const { accessToken, refreshToken } = await jam.genTokenPair({ sub: 'u1', roles: ['user'] });
+      const access = await jam.verifyJwtToken(accessToken);
+      expect(access).to.deep.include({ sub: 'u1', roles: ['user'], token_use: 'access' });
+      expect(access.exp! - access.iat!).to.equal(600);
+      const refresh = decodeSegment(refreshToken, 1);
+      expect(refresh).to.deep.include({ sub: 'u1', token_use: 'refresh', fam: access.fam });
+      expect((refresh.exp as number) - (refresh.iat as number)).to.equal(86_400);
+      expect(refresh.jti).not.to.equal(access.jti);
+    });
+
+    it('never takes one token for the other', async () => {
+      const jam = jamWith();
+      const { accessToken, refreshToken } = await jam.genTokenPair({ sub: 'u1' });
+      await rejectsWith(jam.verifyJwtToken(refreshToken), 'ERR_JWT_INVALID');
+      await rejectsWith(jam.verifyJwtToken(refreshToken, { checkList: false }), 'ERR_JWT_INVALID');
+      await rejectsWith(jam.refreshTokenPair(accessToken), 'ERR_JWT_INVALID');
+      await rejectsWith(jam.refreshTokenPair(await jam.genJwtToken(jam.makePayload({}))), 'ERR_JWT_INVALID');
+      // The data cannot turn an access token into a refresh token, nor pick the family or lifetime.
+      const forged = await jam.genTokenPair({ token_use: 'refresh', fam: 'mine', exp: 1 });
+      expect(decodeSegment(forged.accessToken, 1)).to.include({ token_use: 'access' });
+      expect(decodeSegment(forged.accessToken, 1).fam).not.to.equal('mine');
+      await rejectsWith(jam.refreshTokenPair(forged.accessToken), 'ERR_JWT_INVALID');
+      for (const bad of [null, 'sub', ['a']])
+        await rejectsWith(jam.genTokenPair(bad as never), 'ERR_JWT_INVALID');
+    });
+
+    for (const type of ['black', 'white'] as const) {
+      it(`rotates: a refresh token is spent on use, and reusing it revokes the whole family (${type} list)`, async () => {
+        const jam = jamWith(type);
+        const first = await jam.genTokenPair({ sub: 'u1' });
+        const other = await jam.genTokenPair({ sub: 'u2' });
+        const second = await jam.refreshTokenPair(first.refreshToken);
+        const access = await jam.verifyJwtToken(second.accessToken);
+        expect(access).to.include({ sub: 'u1', fam: decodeSegment(first.accessToken, 1).fam });
+        const third = await jam.refreshTokenPair(second.refreshToken);
+
+        // The first refresh token again: someone kept a copy.
+        const err = await rejectsWith(jam.refreshTokenPair(first.refreshToken), 'ERR_JWT_REVOKED');
+        expect(err.message).to.contain('family');
+        for (const pair of [first, second, third]) {
+          await rejectsWith(jam.verifyJwtToken(pair.accessToken), 'ERR_JWT_REVOKED');
+          await rejectsWith(jam.refreshTokenPair(pair.refreshToken), 'ERR_JWT_REVOKED');
+        }
+        // Other logins are untouched.
+        expect(await jam.verifyJwtToken(other.accessToken)).to.include({ sub: 'u2' });
+        expect(await jam.refreshTokenPair(other.refreshToken)).to.have.keys('accessToken', 'refreshToken');
+      });
+
+      it(`logging out with the access token also ends its refresh token (${type} list)`, async () => {
+        const jam = jamWith(type);
+        const pair = await jam.genTokenPair({ sub: 'u1' });
+        await jam.revokeJwtToken(pair.accessToken);
+        await rejectsWith(jam.verifyJwtToken(pair.accessToken), 'ERR_JWT_REVOKED');
+        await rejectsWith(jam.refreshTokenPair(pair.refreshToken), 'ERR_JWT_REVOKED');
+      });
+    }
+
+    it('lets exactly one of two concurrent refreshes with the same token win', async () => {
+      const jam = jamWith();
+      const pairs = await Promise.all([1, 2, 3, 4, 5].map((n) => jam.genTokenPair({ n })));
+      for (const { refreshToken } of pairs) {
+        const outcomes = await Promise.allSettled([
+          jam.refreshTokenPair(refreshToken),
+          jam.refreshTokenPair(refreshToken),
+        ]);
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).to.have.length(1);
+        const [lost] = outcomes.filter((o) => o.status === 'rejected');
+        expect(lost.reason, lost.reason.message + lost.reason.cause).to.have.property(
+          'code',
+          'ERR_JWT_REVOKED',
+        );
+      }
+    });
+
+    if (kind.name === 'Redis') {
+      it('two processes racing to use the same refresh tokens: exactly one wins each', async function () {
+        this.timeout(20_000);
+        const jam = jamWith();
+        const pairs = await Promise.all(Array.from({ length: 20 }, (_, n) => jam.genTokenPair({ n })));
+        const input = { warmup: pairs[0].accessToken, tokens: pairs.map((pair) => pair.refreshToken) };
+        const racers = [racer(jams.redis!.url, input), racer(jams.redis!.url, input)];
+        let a: Outcome[], b: Outcome[];
+        try {
+          await Promise.all(racers.map((r) => r.ready));
+          for (const r of racers) r.go();
+          [a, b] = await Promise.all(racers.map((r) => r.results));
+        } finally {
+          for (const r of racers) if (r.child.exitCode === null) r.child.kill();
+        }
+        for (let i = 0; i < pairs.length; i++) {
+          const outcomes = [a[i], b[i]];
+          const winners = outcomes.filter((o) => o.accessToken !== undefined);
+          expect(winners, `token ${i}: ${JSON.stringify(outcomes)}`).to.have.length(1);
+          expect(outcomes.find((o) => o.code !== undefined)).to.deep.equal({ code: 'ERR_JWT_REVOKED' });
+          // The loser could not tell a race from theft: the winner's new pair dies with the family.
+          await rejectsWith(jam.verifyJwtToken(winners[0].accessToken!), 'ERR_JWT_REVOKED');
+        }
+      });
+    }
+  });
+}
+
+describe('token pairs', () => {
+  it('need a list, which keeps spent refresh tokens and revoked families', async () => {
+    const jam = new Jam({ jwt: { secretKey: SECRET } });
+    await rejectsWith(jam.genTokenPair({ sub: 'u1' }), 'ERR_CONFIG');
+    await rejectsWith(jam.refreshTokenPair('a.b.c'), 'ERR_CONFIG');
+  });
+
+  it('refuse an expired refresh token', async () => {
+    const clock = freezeClock();
+    try {
+      const jam = new Jam({ jwt: { secretKey: SECRET, refreshExpire: 120, list: { type: 'black' } } });
+      const { refreshToken } = await jam.genTokenPair({ sub: 'u1' });
+      clock.tick(119_000);
+      const { refreshToken: next } = await jam.refreshTokenPair(refreshToken);
+      clock.tick(120_000);
+      await rejectsWith(jam.refreshTokenPair(next), 'ERR_JWT_EXPIRED');
+    } finally {
+      clock.uninstall();
+    }
+  });
+
+  it('validate refreshExpire', () => {
+    expect(() => new Jam({ jwt: { secretKey: SECRET, refreshExpire: 0 } })).to.throw('jwt.refreshExpire');
+  });
+});
+
+interface Outcome {
+  accessToken?: string;
+  code?: string;
+}
+
+/** One child process (spec/helpers/refresh-racer.ts) holding its own Jam on the shared Redis. */
+function racer(redisUrl: string, input: { warmup: string; tokens: string[] }) {
+  const child = spawn(process.execPath, [join(__dirname, '../../helpers/refresh-racer.js'), redisUrl], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  child.stdin.write(`${JSON.stringify(input)}\n`);
+  const ready = lines.next().then(({ value }) => expect(value).to.equal('ready'));
+  return {
+    child,
+    ready,
+    go: () => child.stdin.end('go\n'),
+    results: (async (): Promise<Outcome[]> => {
+      await ready;
+      const { value } = await lines.next();
+      await once(child, 'exit');
+      return JSON.parse(value) as Outcome[];
+    })(),
+  };
+}

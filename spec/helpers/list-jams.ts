@@ -1,0 +1,37 @@
+import { Jam, type JwtListOptions, type JwtOptions } from 'koa-jam';
+import { SECRET } from './keys.js';
+import type { RedisServer } from './redis-server.js';
+import { STORE_KINDS, type StoreKind, type StoreUnderTest } from './store-kinds.js';
+
+export interface ListJams {
+  /** A Jam (HS256, SECRET) with a list of `type` on the suite's store; closed after the suite. */
+  jamWith(type: JwtListOptions['type'], extra?: JwtOptions, storeTimeout?: number): Jam;
+  /** The suite's own redis-server; undefined on other stores. */
+  readonly redis: RedisServer | undefined;
+}
+
+export const REDIS_KIND = STORE_KINDS.find((kind) => kind.name === 'Redis')!;
+
+/** Registers before/after hooks in the calling suite that open the store `kind` and close what it opened. */
+export function useListJams(kind: StoreKind): ListJams {
+  let under: StoreUnderTest | undefined;
+  const opened: Jam[] = [];
+  before(async function () {
+    under = await kind.open(this);
+  });
+  after(async () => {
+    await Promise.all(opened.map((jam) => jam.close()));
+    await under?.close();
+  });
+  return {
+    get redis() {
+      return under?.redis;
+    },
+    jamWith(type, extra = {}, storeTimeout) {
+      const list = { type, store: under!.store, ...(storeTimeout === undefined ? {} : { storeTimeout }) };
+      const jam = new Jam({ jwt: { secretKey: SECRET, list, ...extra } });
+      opened.push(jam);
+      return jam;
+    },
+  };
+}

@@ -1,0 +1,30 @@
+// A child process for the cross-process race: reads refresh tokens, says "ready", then on "go" spends them
+// all at once and prints, for each, the new access token or the error code.
+import { createInterface } from 'node:readline';
+import { Jam, isJamError } from 'koa-jam';
+import { SECRET } from './keys.js';
+
+async function race(redisUrl: string): Promise<void> {
+  const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  const { warmup, tokens } = JSON.parse((await lines.next()).value) as { warmup: string; tokens: string[] };
+  const jam = new Jam({ jwt: { secretKey: SECRET, list: { type: 'black', store: redisUrl } } });
+  await jam.verifyJwtToken(warmup); // connects to Redis before the start line
+  console.log('ready');
+  await lines.next();
+  const results = await Promise.all(
+    tokens.map((token) =>
+      jam.refreshTokenPair(token).then(
+        (pair) => ({ accessToken: pair.accessToken }),
+        (err: unknown) => ({ code: isJamError(err) ? err.code : String(err) }),
+      ),
+    ),
+  );
+  console.log(JSON.stringify(results));
+  await jam.close();
+  process.stdin.destroy();
+}
+
+race(process.argv[2]).catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

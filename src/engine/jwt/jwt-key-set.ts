@@ -1,0 +1,135 @@
+import type { JsonWebKey, KeyObject } from 'node:crypto';
+import { checkOneOf, checkSection, checkString, configError } from '../config/option-checks.js';
+import { isHmac, JWT_ALGORITHMS, type JwtAlgorithm } from './jwt-algorithms.js';
+import { invalid } from './jwt-errors.js';
+import { buildJwtKeys, type KeyInput } from './jwt-keys.js';
+
+/** One entry of `jwt.keys`. */
+export interface JwtKeyOptions {
+  /** Names the key in the token header and in the JWK Set. */
+  kid: string;
+  /** Default: `jwt.alg`. */
+  alg?: JwtAlgorithm;
+  secretKey?: KeyInput;
+  privateKey?: KeyInput;
+  publicKey?: KeyInput;
+}
+
+/** A public JWK as published in the JWK Set (RFC 7517). */
+export type PublicJwk = JsonWebKey & { kid?: string; alg: JwtAlgorithm; use: 'sig' };
+
+export interface JwkSet {
+  keys: PublicJwk[];
+}
+
+export interface VerifyingKey {
+  kid?: string;
+  alg: JwtAlgorithm;
+  key: KeyObject;
+}
+
+export interface SigningKey extends VerifyingKey {
+  header: { alg: JwtAlgorithm; typ: 'JWT'; kid?: string };
+}
+
+const KEY_OPTIONS = ['kid', 'alg', 'secretKey', 'privateKey', 'publicKey'] as const;
+
+/**
+ * The keys of one Jam instance, built once. With `jwt.keys` a token is verified only with the configured key
+ * its `kid` names (looked up in a Map, never used as a path or URL); with a single key the header is not read.
+ */
+export class JwtKeySet {
+  readonly signing?: SigningKey;
+  readonly #single?: VerifyingKey;
+  readonly #byKid?: Map<string, VerifyingKey>;
+  #jwks?: JwkSet;
+
+  private constructor(signing: SigningKey | undefined, verifying: VerifyingKey[], keyed: boolean) {
+    this.signing = signing;
+    if (keyed) this.#byKid = new Map(verifying.map((entry) => [entry.kid!, entry]));
+    else this.#single = verifying[0];
+  }
+
+  /** `jwt.alg` with `jwt.secretKey`/`privateKey`/`publicKey`: one key, tokens carry no `kid`. */
+  static single(alg: JwtAlgorithm, sources: Omit<JwtKeyOptions, 'kid' | 'alg'>): JwtKeySet {
+    const { signingKey, verifyingKey } = buildJwtKeys(alg, sources);
+    const signing = signingKey && { alg, key: signingKey, header: { alg, typ: 'JWT' as const } };
+    return new JwtKeySet(signing, [{ alg, key: verifyingKey }], false);
+  }
+
+  /** `jwt.keys`: the current signing key is the first one with a private or secret key. */
+  static fromList(defaultAlg: JwtAlgorithm, list: unknown): JwtKeySet {
+    if (!Array.isArray(list) || list.length === 0) {
+      throw configError(
+        'jwt.keys must be a non-empty array of { kid, alg?, secretKey | privateKey | publicKey }',
+      );
+    }
+    const verifying: VerifyingKey[] = [];
+    let signing: SigningKey | undefined;
+    list.forEach((entry: unknown, i) => {
+      const path = `jwt.keys[${i}]`;
+      const options = checkSection(path, entry, KEY_OPTIONS) as Partial<JwtKeyOptions>;
+      const kid = checkString(`${path}.kid`, options.kid);
+      if (verifying.some((other) => other.kid === kid)) throw configError(`${path}.kid is used twice`);
+      const alg = checkOneOf(`${path}.alg`, options.alg ?? defaultAlg, JWT_ALGORITHMS);
+      const { signingKey, verifyingKey } = buildJwtKeys(alg, options, path);
+      verifying.push({ kid, alg, key: verifyingKey });
+      if (signing === undefined && signingKey !== undefined) {
+        signing = { kid, alg, key: signingKey, header: { alg, typ: 'JWT', kid } };
+      }
+    });
+    return new JwtKeySet(signing, verifying, true);
+  }
+
+  /** The key a token must be verified with; throws ERR_JWT_INVALID for a missing or unknown `kid`. */
+  verifierFor(token: string): VerifyingKey {
+    if (this.#single) return this.#single;
+    const found = this.#byKid!.get(kidOf(token) ?? '');
+    if (found === undefined) throw invalid('unknown or missing kid');
+    return found;
+  }
+
+  /** The public JWK Set of the asymmetric keys (secret keys are never published); built once, frozen. */
+  jwks(): JwkSet {
+    this.#jwks ??= Object.freeze({
+      keys: Object.freeze(
+        this.#verifying()
+          .filter(({ alg }) => !isHmac(alg))
+          .map(({ kid, alg, key }) =>
+            Object.freeze({
+              ...exportJwk(key, kid),
+              ...(kid === undefined ? {} : { kid }),
+              alg,
+              use: 'sig' as const,
+            }),
+          ),
+      ) as PublicJwk[],
+    });
+    return this.#jwks;
+  }
+
+  #verifying(): VerifyingKey[] {
+    return this.#single ? [this.#single] : [...this.#byKid!.values()];
+  }
+}
+
+function exportJwk(key: KeyObject, kid: string | undefined): JsonWebKey {
+  try {
+    return key.export({ format: 'jwk' });
+  } catch (err) {
+    throw configError(`the public key ${kid ?? ''} cannot be published as a JWK`, err);
+  }
+}
+
+/** Reads `kid` from the header without trusting anything else in it; undefined when absent or malformed. */
+function kidOf(token: string): string | undefined {
+  const dot = token.indexOf('.');
+  if (dot <= 0) return undefined;
+  try {
+    const header: unknown = JSON.parse(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8'));
+    const kid = (header as { kid?: unknown } | null)?.kid;
+    return typeof kid === 'string' ? kid : undefined;
+  } catch {
+    return undefined;
+  }
+}

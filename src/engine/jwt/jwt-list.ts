@@ -1,0 +1,105 @@
+import { checkOneOf, checkPositiveNumber, checkSection } from '../config/option-checks.js';
+import type { JamPayload } from '../jam-payload.js';
+import type { JamStore } from '../store/jam-store.js';
+import { openStore, type StoreOption } from '../store/open-store.js';
+import { invalid, revoked } from './jwt-errors.js';
+
+/** `jwt.list`: a black list refuses revoked tokens, a white list accepts only the tokens it recorded. */
+export interface JwtListOptions {
+  type: 'black' | 'white';
+  /** A Keyv, or a URL (`redis://…` shares the list between processes). Default: in memory. */
+  store?: StoreOption;
+  /** Milliseconds a list call may take before it counts as an outage. Default 1000. */
+  storeTimeout?: number;
+}
+
+export type ResolvedListOptions = Required<Omit<JwtListOptions, 'store'>> & Pick<JwtListOptions, 'store'>;
+
+const LIST_OPTIONS = ['type', 'store', 'storeTimeout'] as const;
+const MAX_ID_LENGTH = 256;
+
+export function resolveListOptions(input: unknown): ResolvedListOptions {
+  const { type, store, storeTimeout = 1000 } = checkSection('jwt.list', input, LIST_OPTIONS);
+  return {
+    type: checkOneOf('jwt.list.type', type, ['black', 'white'] as const),
+    store: store as StoreOption | undefined,
+    storeTimeout: checkPositiveNumber('jwt.list.storeTimeout', storeTimeout),
+  };
+}
+
+/**
+ * The revocation list, keyed by `jti` (or by `fam` for the tokens of a pair, so one entry revokes the whole
+ * family) and expiring with the tokens, so it never grows without bound.
+ */
+export class JwtList {
+  readonly #white: boolean;
+  readonly #store: JamStore;
+  readonly #toleranceMs: number;
+  readonly #familyLifetimeMs: number;
+
+  /** @param familyLifetime seconds: the longest any token of a refresh family lives. */
+  constructor(options: ResolvedListOptions, clockTolerance: number, familyLifetime: number) {
+    this.#white = options.type === 'white';
+    this.#toleranceMs = clockTolerance * 1000;
+    this.#familyLifetimeMs = familyLifetime * 1000;
+    this.#store = openStore(options.store, {
+      path: 'jwt.list.store',
+      purpose: 'revocation list store',
+      prefix: 'jam:jwt-list:',
+      timeoutMs: options.storeTimeout,
+    });
+  }
+
+  /** One bounded read; ERR_JWT_REVOKED when the list refuses the token, ERR_STORE_UNAVAILABLE on an outage. */
+  async check(payload: JamPayload): Promise<void> {
+    const listed = (await this.#store.get(entryOf(payload))) !== undefined;
+    if (listed !== this.#white) throw revoked();
+  }
+
+  /** White list: lets the token (or its family) verify from now on. */
+  async record(payload: JamPayload): Promise<void> {
+    if (!this.#white) return;
+    const ttl = this.#ttlOf(payload);
+    if (ttl > 0) await this.#store.set(entryOf(payload), 1, ttl);
+  }
+
+  /** Refuses the token (or its whole family) from now on. */
+  async revoke(payload: JamPayload): Promise<void> {
+    if (this.#white) return this.#store.delete(entryOf(payload));
+    const ttl = this.#ttlOf(payload);
+    if (ttl > 0) await this.#store.set(entryOf(payload), 1, ttl);
+  }
+
+  /** Marks a refresh token spent; true only for the first caller, across processes on Redis. */
+  spend(payload: JamPayload): Promise<boolean> {
+    return this.#store.claim(`spent:${idOf(payload, 'jti')}`, Math.max(1, this.#ttlOf({ exp: payload.exp })));
+  }
+
+  close(): Promise<void> {
+    return this.#store.close();
+  }
+
+  /** How long an entry must outlive now: as long as the token (or any of its family) can still verify. */
+  #ttlOf(payload: JamPayload): number {
+    if (isPairToken(payload)) return this.#familyLifetimeMs + this.#toleranceMs;
+    if (typeof payload.exp !== 'number') throw invalid('a token without exp cannot be listed');
+    return payload.exp * 1000 + this.#toleranceMs - Date.now();
+  }
+}
+
+/** Tokens of a pair (they have `token_use`) are listed by family; a `fam` in other tokens is just data. */
+function entryOf(payload: JamPayload): string {
+  return isPairToken(payload) ? `fam:${idOf(payload, 'fam')}` : `jti:${idOf(payload, 'jti')}`;
+}
+
+function isPairToken(payload: JamPayload): boolean {
+  return payload.token_use !== undefined;
+}
+
+function idOf(payload: JamPayload, claim: 'jti' | 'fam'): string {
+  const id = payload[claim];
+  if (typeof id !== 'string' || id === '' || id.length > MAX_ID_LENGTH) {
+    throw invalid(`a listed token needs a ${claim} claim (a string of 1 to ${MAX_ID_LENGTH} characters)`);
+  }
+  return id;
+}

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { configError } from '../config/option-checks.js';
+import { JamError } from '../jam-error.js';
+import type { JamPayload } from '../jam-payload.js';
+import { invalid, revoked } from './jwt-errors.js';
+import type { JwtList } from './jwt-list.js';
+import type { JwtService } from './jwt-service.js';
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+}
+
+/** Claims koa-jam sets on the tokens of a pair; they are not carried over from one pair to the next. */
+const PAIR_CLAIMS = ['iat', 'exp', 'nbf', 'jti', 'iss', 'aud', 'fam', 'token_use'];
+
+/**
+ * Access + refresh tokens with rotation. Both carry `fam`, the family of one login, and `token_use`, so one
+ * can never be used as the other. A refresh token is spent on use; presenting it again means it was copied,
+ * so the whole family is revoked (RFC 9700 §4.14.2).
+ */
+export class TokenPairs {
+  readonly #jwt: JwtService;
+  readonly #list?: JwtList;
+  readonly #refreshExpire: number;
+
+  constructor(jwt: JwtService, list: JwtList | undefined, refreshExpire: number) {
+    this.#jwt = jwt;
+    this.#list = list;
+    this.#refreshExpire = refreshExpire;
+  }
+
+  /** A new family: an access token (`jwt.expire`) and a refresh token (`jwt.refreshExpire`) for `data`. */
+  async generate<T extends object>(data: T): Promise<TokenPair> {
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+      throw new JamError('ERR_JWT_INVALID', 'genTokenPair: data must be a plain object');
+    }
+    return this.#issue(data, randomUUID());
+  }
+
+  /** Spends the refresh token and returns the next pair of its family. */
+  async refresh(refreshToken: unknown): Promise<TokenPair> {
+    const list = this.#needList('refreshTokenPair');
+    const payload = this.#jwt.verify(refreshToken);
+    if (payload.token_use !== 'refresh' || typeof payload.fam !== 'string') {
+      throw invalid('not a refresh token');
+    }
+    await list.check(payload);
+    if (!(await list.spend(payload))) {
+      await list.revoke(payload);
+      throw revoked('refresh token was already used: its whole family is revoked');
+    }
+    return this.#issue(dataOf(payload), payload.fam);
+  }
+
+  async #issue(data: object, fam: string): Promise<TokenPair> {
+    const list = this.#needList('genTokenPair');
+    const claims = (tokenUse: string, exp?: number) => ({
+      ...data,
+      ...this.#jwt.makePayload({}, { exp }),
+      fam,
+      token_use: tokenUse,
+    });
+    const refresh = claims('refresh', this.#refreshExpire);
+    await list.record(refresh);
+    return { accessToken: this.#jwt.sign(claims('access')), refreshToken: this.#jwt.sign(refresh) };
+  }
+
+  #needList(method: string): JwtList {
+    if (this.#list === undefined) {
+      throw configError(`${method} needs jwt.list: spent refresh tokens and revoked families are kept there`);
+    }
+    return this.#list;
+  }
+}
+
+function dataOf(payload: JamPayload): object {
+  return Object.fromEntries(Object.entries(payload).filter(([claim]) => !PAIR_CLAIMS.includes(claim)));
+}

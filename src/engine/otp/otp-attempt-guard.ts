@@ -1,0 +1,93 @@
+import { JamError } from '../jam-error.js';
+import type { JamStore } from '../store/jam-store.js';
+import { KeyedMutex } from './keyed-mutex.js';
+
+/** What the store keeps per `sessionKey`. */
+interface AttemptRecord {
+  /** The last accepted step (TOTP) or counter (HOTP); only later ones are accepted after it. */
+  last?: number;
+  /** Which secret `last` belongs to (a hash): after re-enrolment with a new secret, counters start afresh. */
+  secretId?: string;
+  failures: number;
+  firstFailureAt: number;
+  lockedUntil: number;
+}
+
+const EMPTY: AttemptRecord = { failures: 0, firstFailureAt: 0, lockedUntil: 0 };
+
+export interface AttemptLimits {
+  maxAttempts: number;
+  attemptPeriodMs: number;
+  lockoutPeriodMs: number;
+}
+
+/** The outcome of one check: the accepted factor, or the reason for refusing. */
+export type OtpCheck = { valid: true; factor: number } | { valid: false; error: JamError };
+
+/**
+ * Replay and guessing limits for one principal (`sessionKey`): an accepted factor is never accepted again
+ * (RFC 6238 §5.2), and `maxAttempts` failures within the attempt period lock the principal for the lockout
+ * period (RFC 4226 §7.3). Checks of one key are serialized in this process; across processes sharing a
+ * store, two checks racing within a few milliseconds can both read the record before either writes it.
+ */
+export class OtpAttemptGuard {
+  readonly #store: JamStore;
+  readonly #limits: AttemptLimits;
+  readonly #mutex = new KeyedMutex();
+
+  constructor(store: JamStore, limits: AttemptLimits) {
+    this.#store = store;
+    this.#limits = limits;
+  }
+
+  /**
+   * @param secretId identifies the secret (not the secret itself).
+   * @param match the factor the code is valid for, or undefined; called only when the key is not locked.
+   * @param keepMs how long an accepted factor must be remembered (0: forever).
+   */
+  check(
+    sessionKey: string,
+    secretId: string,
+    match: () => number | undefined,
+    keepMs: number,
+  ): Promise<OtpCheck> {
+    return this.#mutex.run(sessionKey, async () => {
+      const now = Date.now();
+      const record = (await this.#store.get<AttemptRecord>(sessionKey)) ?? EMPTY;
+      if (record.lockedUntil > now) return locked(record.lockedUntil - now);
+      const factor = match();
+      const last = record.secretId === secretId ? record.last : undefined;
+      if (factor !== undefined && (last === undefined || factor > last)) {
+        await this.#store.set(sessionKey, { ...EMPTY, last: factor, secretId }, keepMs);
+        return { valid: true, factor };
+      }
+      const { maxAttempts, attemptPeriodMs, lockoutPeriodMs } = this.#limits;
+      const fresh = now - record.firstFailureAt >= attemptPeriodMs;
+      const failures = fresh ? 1 : record.failures + 1;
+      const lockedUntil = failures >= maxAttempts ? now + lockoutPeriodMs : 0;
+      const firstFailureAt = fresh ? now : record.firstFailureAt;
+      const countedMs = Math.max(attemptPeriodMs, lockoutPeriodMs);
+      // A remembered factor must outlive the failure count; without one the record can go with it.
+      const ttlMs = record.last === undefined ? countedMs : keepMs === 0 ? 0 : Math.max(keepMs, countedMs);
+      await this.#store.set(sessionKey, { ...record, failures, firstFailureAt, lockedUntil }, ttlMs);
+      if (lockedUntil > 0) return locked(lockoutPeriodMs);
+      return factor === undefined
+        ? refused('ERR_OTP_INVALID', 'wrong code')
+        : refused('ERR_OTP_REPLAYED', 'this code (or a later one) was already used');
+    });
+  }
+}
+
+function locked(remainingMs: number): OtpCheck {
+  return refused(
+    'ERR_OTP_LOCKED',
+    `too many failed attempts; try again in ${Math.ceil(remainingMs / 1000)} s`,
+  );
+}
+
+export function refused(
+  code: 'ERR_OTP_INVALID' | 'ERR_OTP_REPLAYED' | 'ERR_OTP_LOCKED',
+  message: string,
+): OtpCheck {
+  return { valid: false, error: new JamError(code, `OTP refused: ${message}`) };
+}

@@ -1,0 +1,105 @@
+import { hash } from 'node:crypto';
+import { JamError } from '../jam-error.js';
+import { OtpAttemptGuard, refused, type OtpCheck } from './otp-attempt-guard.js';
+import { hotpCode, matchOtpCode } from './otp-code.js';
+import { checkWindow, type ResolvedOtpOptions } from './otp-options.js';
+import { otpSecretBase32, otpSecretBytes, type OtpSecret } from './otp-secret.js';
+import { buildOtpUri, type OtpUriOptions } from './otp-uri.js';
+
+export interface VerifyOtpOptions {
+  /** TOTP: the unix time in seconds (default now). HOTP: the counter the code should be at (required). */
+  factor?: number;
+  /** Steps accepted around `factor`, instead of the configured `window`. */
+  window?: number;
+  /**
+   * The principal (a user id or name) the code belongs to. With it, an accepted step or counter is never
+   * accepted again for this principal, and repeated failures lock it for a while (see the `otp` options).
+   */
+  sessionKey?: string;
+}
+
+/** One-time passwords (RFC 4226 HOTP, RFC 6238 TOTP) for one Jam instance; knows nothing of HTTP. */
+export class OtpService {
+  readonly #options: ResolvedOtpOptions;
+  readonly #guard: OtpAttemptGuard;
+  readonly #codeShape: RegExp;
+
+  constructor(options: ResolvedOtpOptions) {
+    this.#options = options;
+    this.#codeShape = new RegExp(`^\\d{${options.digits}}$`);
+    this.#guard = new OtpAttemptGuard(options.store, {
+      maxAttempts: options.maxAttempts,
+      attemptPeriodMs: options.attemptPeriod * 1000,
+      lockoutPeriodMs: options.lockoutPeriod * 1000,
+    });
+  }
+
+  code(secret: OtpSecret, factor?: number): string {
+    const { digits, digest } = this.#options;
+    return hotpCode(otpSecretBytes(secret), this.#step(factor, 'getOtpCode'), digits, digest);
+  }
+
+  async check(secret: OtpSecret, code: unknown, options: VerifyOtpOptions = {}): Promise<OtpCheck> {
+    const { factor, window = this.#options.window, sessionKey } = options ?? {};
+    const key = otpSecretBytes(secret);
+    const start = this.#step(factor, 'verifyOtpCode');
+    const steps = checkWindow('verifyOtpCode: window', window, argumentError);
+    const candidates = this.#candidates(start, steps);
+    // Authenticator apps show "123 456"; people type it so.
+    const given = typeof code === 'string' ? code.replace(/\s/g, '') : '';
+    const match = () =>
+      this.#codeShape.test(given)
+        ? matchOtpCode(key, given, candidates, this.#options.digits, this.#options.digest)
+        : undefined;
+    if (sessionKey === undefined) {
+      const matched = match();
+      return matched === undefined
+        ? refused('ERR_OTP_INVALID', 'wrong code')
+        : { valid: true, factor: matched };
+    }
+    if (typeof sessionKey !== 'string' || sessionKey === '') {
+      throw argumentError('verifyOtpCode: sessionKey must be a non-empty string');
+    }
+    const secretId = hash('sha256', key, 'base64url').slice(0, 22);
+    return this.#guard.check(sessionKey, secretId, match, this.#rememberMs(steps));
+  }
+
+  uri(secret: OtpSecret, options: OtpUriOptions): string {
+    return buildOtpUri(otpSecretBase32(secret), this.#options, options);
+  }
+
+  async close(): Promise<void> {
+    await this.#options.store.close();
+  }
+
+  /** The TOTP step of a unix time, or the HOTP counter itself. */
+  #step(factor: number | undefined, method: string): number {
+    if (this.#options.type === 'hotp') {
+      if (!Number.isSafeInteger(factor) || factor! < 0) {
+        throw argumentError(`${method}: HOTP needs the counter as factor, an integer >= 0`);
+      }
+      return factor!;
+    }
+    const time = factor ?? Date.now() / 1000;
+    if (typeof time !== 'number' || !Number.isFinite(time) || time < 0) {
+      throw argumentError(`${method}: factor must be a unix time in seconds, >= 0`);
+    }
+    return Math.floor(time / this.#options.interval);
+  }
+
+  /** TOTP: `window` steps either side of now; HOTP: the counter and `window` ahead (RFC 4226 §7.4). */
+  #candidates(step: number, window: number): number[] {
+    const first = this.#options.type === 'totp' ? Math.max(0, step - window) : step;
+    return Array.from({ length: step + window - first + 1 }, (_, i) => first + i);
+  }
+
+  /** An accepted TOTP step stays acceptable for 2·window+1 intervals; an HOTP counter forever. */
+  #rememberMs(window: number): number {
+    if (this.#options.type === 'hotp') return 0;
+    return (2 * window + 2) * this.#options.interval * 1000;
+  }
+}
+
+function argumentError(message: string): JamError {
+  return new JamError('ERR_INVALID_ARGUMENT', message);
+}
