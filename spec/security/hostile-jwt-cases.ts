@@ -8,6 +8,8 @@ import { B64URL } from './mutations.js';
 export const ISSUER = 'koa-jam-spec';
 export const AUDIENCE = 'api';
 export const TOLERANCE = 30;
+export const KID = '2026-current';
+export const OLD_RSA_KID = '2025-rsa';
 
 /** The instances the corpus attacks: HMAC with issuer, audience and clock tolerance; RSA; EC. */
 export function corpusJams() {
@@ -16,6 +18,16 @@ export function corpusJams() {
     hs: new Jam({ jwt: { alg: 'HS256', secretKey: SECRET, ...claims } }),
     rs: new Jam({ jwt: { alg: 'RS256', privateKey: keyPairFor('RS256').privatePem, ...claims } }),
     es: new Jam({ jwt: { alg: 'ES256', privateKey: keyPairFor('ES256').privatePem, ...claims } }),
+    /** Key rotation: tokens name their key by `kid`, among these two only. */
+    kid: new Jam({
+      jwt: {
+        keys: [
+          { kid: KID, secretKey: SECRET },
+          { kid: OLD_RSA_KID, alg: 'RS256', publicKey: keyPairFor('RS256').publicPem },
+        ],
+        ...claims,
+      },
+    }),
   };
 }
 
@@ -202,6 +214,45 @@ export const HOSTILE_JWT_CASES: HostileCase[] = [
         claims(c, { admin: true }),
         'attacker-secret',
       ),
+    code: 'ERR_JWT_INVALID',
+  },
+
+  // kid: only ever a name among the configured keys
+  ...[
+    ['unknown', 'nope'],
+    ['with path traversal', '../../../../../../dev/null'],
+    ['with SQL', "' OR 1=1 --"],
+    ['as a URL', 'http://127.0.0.1:1/key'],
+    ['__proto__', '__proto__'],
+    ['constructor', 'constructor'],
+    ['of the current key in upper case', KID.toUpperCase()],
+  ].map(([kind, kid]): HostileCase => ({
+    name: `kid ${kind}, well signed with the current key`,
+    target: 'kid',
+    token: (c) => ours(c, {}, { ...HS, kid }),
+    code: 'ERR_JWT_INVALID',
+  })),
+  ...[
+    ['no kid where keys have kids', {}],
+    ['kid as a number', { kid: 1 }],
+    ['kid as an array', { kid: [KID] }],
+  ].map(([kind, header]): HostileCase => ({
+    name: `${kind as string}, well signed with the current key`,
+    target: 'kid',
+    token: (c) => ours(c, {}, { ...HS, ...(header as object) }),
+    code: 'ERR_JWT_INVALID',
+  })),
+  {
+    name: 'kid of the RSA key, HS256 signed with its public PEM (key confusion through kid)',
+    target: 'kid',
+    token: (c) =>
+      craftToken({ ...HS, kid: OLD_RSA_KID }, claims(c, { admin: true }), keyPairFor('RS256').publicPem),
+    code: 'ERR_JWT_INVALID',
+  },
+  {
+    name: 'kid of the HMAC key, RS256 signed by another RSA key',
+    target: 'kid',
+    token: (c) => signedByAttacker(c, { kid: KID }),
     code: 'ERR_JWT_INVALID',
   },
 
