@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { Jam, type JamJwtOptions } from 'koa-jam';
+import Koa from 'koa';
+import { Jam, jamJwt, type JamJwtOptions } from 'koa-jam';
 import request from 'supertest';
 import { SECRET } from '../helpers/keys.js';
 import { guardedApp, REASON_HEADER } from './guarded-app.js';
@@ -61,6 +62,17 @@ describe('security: how credentials are read from a request (RFC 6750 §2.1, RFC
       ]) {
         expect(await outcome([['Authorization', pair]])).to.deep.equal({ anonymous: 'none' });
       }
+    });
+
+    it('a header set by an earlier middleware rather than sent is read like a sent one', async () => {
+      const app = new Koa();
+      app.use((ctx, next) => {
+        ctx.request.headers.authorization = `Bearer ${alice}`;
+        return next();
+      });
+      app.use(jamJwt(jam));
+      app.use((ctx) => (ctx.body = ctx.state.payload));
+      expect((await request(app.callback()).get('/')).body).to.include({ sub: 'alice' });
     });
 
     it('the same holds for a custom header name (which Node would join with a comma)', async () => {

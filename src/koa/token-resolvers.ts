@@ -17,7 +17,7 @@ export function fromBearerHeader(name = 'Authorization'): TokenResolver {
     const value = ctx.headers[header];
     // A header sent twice is ambiguous (RFC 9110 §5.3): Node keeps the first Authorization and joins other
     // names with commas, and a proxy in front may have read another one. Neither copy is used.
-    if (typeof value !== 'string' || ctx.req.headersDistinct[header]!.length > 1) return undefined;
+    if (typeof value !== 'string' || (ctx.req.headersDistinct[header]?.length ?? 0) > 1) return undefined;
     return BEARER.exec(value)?.[1];
   };
 }
