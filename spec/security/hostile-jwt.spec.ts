@@ -9,11 +9,12 @@ import { guardedApp, REASON_HEADER, type GuardedApp } from './guarded-app.js';
 import {
   AUDIENCE,
   corpusJams,
-  HOSTILE_JWT_CASES,
+  SIGNATURE_CASES,
   ISSUER,
   type CaseContext,
   type CorpusTarget,
 } from './hostile-jwt-cases.js';
+import { CLAIM_CASES } from './hostile-claim-cases.js';
 
 async function refusal(jam: Jam, token: string): Promise<unknown> {
   return jam.verifyJwtToken(token).then(
@@ -57,7 +58,7 @@ describe('security: hostile JWT corpus', () => {
     }
   });
 
-  for (const hostile of HOSTILE_JWT_CASES) {
+  for (const hostile of [...SIGNATURE_CASES, ...CLAIM_CASES]) {
     it(`refuses ${hostile.name}`, async () => {
       const token = hostile.token(context);
       const err = await refusal(jams[hostile.target], token);
