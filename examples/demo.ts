@@ -1,79 +1,134 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type Koa from 'koa';
+import { createControllersApp, demoJam } from './controllers-app.js';
 import { createDemoJam, createJwtApp } from './jwt-app.js';
 
-/** A newcomer's first run: starts the JWT example on a free loopback port and walks through it as a client. */
+interface Request {
+  method?: 'GET' | 'POST';
+  body?: unknown;
+  /** A JWT, sent as `Authorization: Bearer <token>`. */
+  token?: unknown;
+  /** A session id, sent as the `sessionId` cookie. */
+  session?: unknown;
+}
+
+interface Answer {
+  body: Record<string, unknown>;
+  /** The session cookie the answer sets ('' when it clears it). */
+  session?: string;
+}
+
+let failures = 0;
+
+/**
+ * A newcomer's first run: starts examples/controllers-app.ts, then examples/jwt-app.ts, on free loopback
+ * ports and walks through them as an HTTP client, one line per step. Exits 0 only when every step answered
+ * as expected.
+ */
 async function main(): Promise<number> {
-  const jam = createDemoJam();
-  const server = createJwtApp(jam).listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  let failures = 0;
-
-  async function step(
-    label: string,
-    path: string,
-    init: RequestInit,
-    expected: number,
-  ): Promise<Record<string, unknown>> {
-    const res = await fetch(base + path, init);
-    const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-    const ok = res.status === expected;
-    if (!ok) failures++;
-    const shown = JSON.stringify(body).slice(0, 90);
-    console.log(
-      `${ok ? 'ok  ' : 'FAIL'} ${init.method ?? 'GET'} ${path.padEnd(10)} -> ${res.status} (want ${expected})  ${label}  ${shown}`,
+  console.log('koa-jam demo: two example apps, each on a free loopback port, walked through over HTTP');
+  await walk('examples/controllers-app.ts', demoJam(), createControllersApp, async (step) => {
+    const login = (username: string, password: string) => ({ body: { username, password } });
+    await step('a wrong password is refused', '/auth/session', login('alice', 'guess'), 401);
+    await step('a login without a password', '/auth/session', { body: { username: 'alice' } }, 400);
+    const alice = await step(
+      'alice logs in: a session',
+      '/auth/session',
+      login('alice', 'alice-password'),
+      200,
     );
-    return body;
-  }
-  const json = (body: unknown): RequestInit => ({
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+    await step('no session: the profile needs a login', '/profile', {}, 401);
+    await step("alice's session: her profile", '/profile', { session: alice.session }, 200);
+    await step('alice is no admin', '/admin', { session: alice.session }, 403);
+    const root = await step('root logs in', '/auth/session', login('root', 'root-password'), 200);
+    await step('root reaches the admin page', '/admin', { session: root.session }, 200);
+    await step('root logs out', '/auth/logout', { method: 'POST', session: root.session }, 204);
+    await step("root's old session is refused", '/admin', { session: root.session }, 401);
+    const api = await step(
+      'an API client logs in: a JWT',
+      '/auth/login',
+      login('alice', 'alice-password'),
+      200,
+    );
+    const token = api.body.token;
+    await step('with the JWT: her profile', '/profile', { token }, 200);
+    await step('she edits it to claim admin: refused', '/admin', { token: withAdminRole(token) }, 401);
+    await step('she logs out: the JWT is revoked', '/auth/logout', { method: 'POST', token }, 204);
+    await step('the revoked JWT is refused', '/profile', { token }, 401);
   });
-  const bearer = (token: unknown): RequestInit => ({ headers: { authorization: `Bearer ${token}` } });
 
-  try {
-    console.log(`koa-jam demo: examples/jwt-app.ts on ${base}\n`);
-    await step('wrong password is refused', '/login', json({ username: 'alice', password: 'guess' }), 401);
-    const { token } = await step(
-      'alice logs in and gets a JWT',
-      '/login',
-      json({ username: 'alice', password: 'alice-password' }),
-      200,
-    );
-    await step('no token: anonymous, refused', '/get_user', {}, 403);
-    await step('with the token: the verified payload', '/get_user', bearer(token), 200);
-    const tampered = String(token).replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
-    await step('a tampered token is refused', '/get_user', bearer(tampered), 403);
-    await step('alice logs out: the token is revoked', '/logout', { method: 'POST', ...bearer(token) }, 204);
-    await step('the revoked token is refused', '/get_user', bearer(token), 403);
-    const pair = await step(
-      'a token pair instead',
-      '/token',
-      json({ username: 'alice', password: 'alice-password' }),
-      200,
-    );
-    const next = await step(
-      'the refresh token buys a new pair',
-      '/refresh',
-      json({ refreshToken: pair.refreshToken }),
-      200,
-    );
-    await step(
-      'a spent refresh token is refused...',
-      '/refresh',
-      json({ refreshToken: pair.refreshToken }),
-      401,
-    );
-    await step('...and ends the whole login', '/get_user', bearer(next.accessToken), 403);
+  await walk('examples/jwt-app.ts', createDemoJam(), createJwtApp, async (step) => {
+    const alice = { body: { username: 'alice', password: 'alice-password' } };
+    const pair = await step('a token pair: access + refresh', '/token', alice, 200);
+    const refresh = { body: { refreshToken: pair.body.refreshToken } };
+    const next = await step('the refresh token buys a new pair', '/refresh', refresh, 200);
+    await step('a spent refresh token is refused...', '/refresh', refresh, 401);
+    await step('...and ends the whole login', '/get_user', { token: next.body.accessToken }, 403);
     await step('the public keys, for other services', '/.well-known/jwks.json', {}, 200);
-  } finally {
-    server.close();
-  }
+  });
+
   console.log(
     failures === 0 ? '\nevery step behaved as expected' : `\n${failures} step(s) did not behave as expected`,
   );
   return failures === 0 ? 0 : 1;
+}
+
+type Step = (label: string, path: string, request: Request, expected: number) => Promise<Answer>;
+
+/** Serves `createApp(jam)` on a free loopback port for the steps of `script`, then stops it. */
+async function walk<J extends { close(): Promise<void> }>(
+  name: string,
+  jam: J,
+  createApp: (jam: J) => Koa,
+  script: (step: Step) => Promise<void>,
+): Promise<void> {
+  const server: Server = createApp(jam).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  console.log(`\n${name} on ${base}`);
+  try {
+    await script((label, path, request, expected) => step(base, label, path, request, expected));
+  } finally {
+    server.close();
+    await jam.close();
+  }
+}
+
+async function step(base: string, label: string, path: string, request: Request, expected: number) {
+  const { method = request.body === undefined ? 'GET' : 'POST', body, token, session } = request;
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  if (session !== undefined) headers.cookie = `sessionId=${session}`;
+  const res = await fetch(base + path, { method, headers, body: JSON.stringify(body) });
+  const answer: Answer = {
+    body: (await res.json().catch(() => ({}))) as Record<string, unknown>,
+    session: /^sessionId=([^;]*)/.exec(res.headers.getSetCookie()[0] ?? '')?.[1],
+  };
+  const ok = res.status === expected;
+  if (!ok) failures++;
+  let shown = JSON.stringify(answer.body);
+  if (answer.session !== undefined) shown += ` + cookie ${answer.session || '(cleared)'}`;
+  shown = shown.replace(/(eyJ[\w-]{8}|cookie [\w-]{8})[\w.-]+/g, '$1…');
+  console.log(
+    [
+      ok ? 'ok  ' : 'FAIL',
+      method.padEnd(4),
+      path.padEnd(22),
+      `-> ${res.status}${ok ? '' : ` (want ${expected})`}`,
+      label.padEnd(40),
+      shown.length > 80 ? `${shown.slice(0, 79)}…` : shown,
+    ].join(' '),
+  );
+  return answer;
+}
+
+/** The token with `roles: ['admin']` written into its payload, the signature left as it was. */
+function withAdminRole(token: unknown): string {
+  const [header, payload, signature] = String(token).split('.');
+  const claims = { ...JSON.parse(Buffer.from(payload, 'base64url').toString()), roles: ['admin'] };
+  return [header, Buffer.from(JSON.stringify(claims)).toString('base64url'), signature].join('.');
 }
 
 main().then(

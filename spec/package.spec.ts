@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS users are the point of this spec */
+import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
 
 describe('the koa-jam package', () => {
@@ -38,5 +39,28 @@ describe('the koa-jam package', () => {
     expect(() => require('koa-jam/dist/engine/jwt/jwt-service.js'))
       .to.throw()
       .with.property('code', 'ERR_PACKAGE_PATH_NOT_EXPORTED');
+  });
+
+  it('loads routing-controllers only for koa-jam/routing-controllers, an optional peer', () => {
+    // A fresh process: this one has loaded routing-controllers for other specs.
+    const loaded = (entry: string) =>
+      execFileSync(
+        process.execPath,
+        [
+          '-e',
+          `require(${JSON.stringify(entry)});` +
+            "console.log(Object.keys(require.cache).some((f) => f.includes('/node_modules/routing-controllers/')))",
+        ],
+        { encoding: 'utf8' },
+      ).trim();
+    expect(loaded('koa-jam')).to.equal('false');
+    expect(loaded('koa-jam/routing-controllers')).to.equal('true');
+    const subpath = require('koa-jam/routing-controllers');
+    for (const name of ['jamAuthorizationChecker', 'jamCurrentUserChecker', 'jamErrorHandler', 'Payload']) {
+      expect(subpath[name], name).to.be.a('function');
+    }
+    expect(require('koa-jam/package.json').peerDependenciesMeta['routing-controllers']).to.deep.equal({
+      optional: true,
+    });
   });
 });

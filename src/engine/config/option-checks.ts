@@ -66,3 +66,8 @@ function describe(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return typeof value;
 }
+
+export function checkFunction<T>(path: string, value: T): T {
+  if (typeof value !== 'function') throw configError(`${path} must be a function, got ${describe(value)}`);
+  return value;
+}

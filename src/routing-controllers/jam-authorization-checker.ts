@@ -1,0 +1,52 @@
+import type { Context } from 'koa';
+import type { AuthorizationChecker } from 'routing-controllers';
+import { checkFunction, checkSection, checkString } from '../engine/config/option-checks.js';
+import type { JamStatePayload } from '../koa/koa-state.js';
+import { authFailureStatus } from '../koa/require-payload.js';
+import { authHttpError } from './auth-http-error.js';
+import { loadUser, type LoadUser } from './load-user.js';
+
+export interface JamAuthorizationOptions<U = JamStatePayload> {
+  /** The payload claim holding the user's roles: a string or an array of strings. Default `roles`. */
+  rolesClaim?: string;
+  /** Makes the user of the payload; a payload whose user is not found (null) is refused 401. */
+  load?: LoadUser<U>;
+  /**
+   * Your own policy, replacing the roles check: gets the user (what `load` returns, else the payload) and
+   * the roles the action names (maybe none); false answers 403. Runs only for requests with a payload.
+   */
+  policy?: (user: U | JamStatePayload, roles: string[], ctx: Context) => boolean | Promise<boolean>;
+}
+
+/**
+ * An `authorizationChecker` for routing-controllers. No payload: 401 (503 when the store was down), on every
+ * action, role-restricted ones included. `@Authorized()`: any payload passes. `@Authorized('admin')` or
+ * `@Authorized(['a', 'b'])`: the roles claim must hold at least one of them, else 403.
+ */
+export function jamAuthorizationChecker<U>(options: JamAuthorizationOptions<U> = {}): AuthorizationChecker {
+  const owner = 'jamAuthorizationChecker';
+  checkSection(`${owner} options`, options, ['rolesClaim', 'load', 'policy']);
+  const rolesClaim = checkString(`${owner} rolesClaim`, options.rolesClaim ?? 'roles');
+  const load = options.load && checkFunction(`${owner} load`, options.load);
+  const policy = options.policy && checkFunction(`${owner} policy`, options.policy);
+
+  return async (action, roles: string[]) => {
+    const ctx = action.context as Context;
+    const payload = ctx.state.payload;
+    // Thrown rather than returned: routing-controllers turns `false` into 403 on an action that names roles.
+    if (payload == null) throw authHttpError(authFailureStatus(ctx));
+    const user = load ? await loadUser(ctx, load) : payload;
+    if (user === null) throw authHttpError(401);
+    const allowed = policy
+      ? await policy(user, roles, ctx)
+      : hasAnyRole((payload as Record<string, unknown>)[rolesClaim], roles);
+    if (!allowed) throw authHttpError(403);
+    return true;
+  };
+}
+
+function hasAnyRole(claim: unknown, required: readonly string[]): boolean {
+  if (required.length === 0) return true;
+  const held = typeof claim === 'string' ? [claim] : Array.isArray(claim) ? claim : [];
+  return required.some((role) => held.includes(role));
+}
