@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import jsonwebtoken from 'jsonwebtoken';
-import { Jam, type JamErrorCode } from 'koa-jam';
+import { Jam, type JamConfig, type JamErrorCode } from 'koa-jam';
 import { keyPairFor, otherRsaPair, SECRET } from '../helpers/keys.js';
 import { craftRawToken, craftToken } from '../helpers/tokens.js';
 import { B64URL } from './mutations.js';
@@ -11,15 +11,19 @@ export const TOLERANCE = 30;
 export const KID = '2026-current';
 export const OLD_RSA_KID = '2025-rsa';
 
-/** The instances the corpus attacks: HMAC with issuer, audience and clock tolerance; RSA; EC. */
-export function corpusJams() {
+/**
+ * The instances the corpus attacks: HMAC with issuer, audience and clock tolerance; RSA; EC; key rotation.
+ * `also` adds other sections (an app that also reads sessions needs one).
+ */
+export function corpusJams(also: Omit<JamConfig, 'jwt'> = {}) {
   const claims = { issuer: ISSUER, audience: AUDIENCE, clockTolerance: TOLERANCE };
   return {
-    hs: new Jam({ jwt: { alg: 'HS256', secretKey: SECRET, ...claims } }),
-    rs: new Jam({ jwt: { alg: 'RS256', privateKey: keyPairFor('RS256').privatePem, ...claims } }),
-    es: new Jam({ jwt: { alg: 'ES256', privateKey: keyPairFor('ES256').privatePem, ...claims } }),
+    hs: new Jam({ ...also, jwt: { alg: 'HS256', secretKey: SECRET, ...claims } }),
+    rs: new Jam({ ...also, jwt: { alg: 'RS256', privateKey: keyPairFor('RS256').privatePem, ...claims } }),
+    es: new Jam({ ...also, jwt: { alg: 'ES256', privateKey: keyPairFor('ES256').privatePem, ...claims } }),
     /** Key rotation: tokens name their key by `kid`, among these two only. */
     kid: new Jam({
+      ...also,
       jwt: {
         keys: [
           { kid: KID, secretKey: SECRET },

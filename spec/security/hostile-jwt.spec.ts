@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import { expect } from 'chai';
+import type Koa from 'koa';
 import { isJamError, type Jam } from 'koa-jam';
 import request from 'supertest';
+import { createControllersApp } from '../../examples/controllers-app.js';
 import { freezeClock, type FrozenClock } from '../helpers/clock.js';
 import { craftRawToken } from '../helpers/tokens.js';
 import { SECRET } from '../helpers/keys.js';
@@ -76,6 +78,29 @@ describe('security: hostile JWT corpus', () => {
       expect(reached.count).to.equal(before);
     });
   }
+
+  it('answers every case 401 through routing-controllers too (examples/controllers-app.ts), never a 5xx', async () => {
+    const withSessions = corpusJams({ session: {} }); // the example reads a session cookie or a JWT
+    const controllers = Object.fromEntries(
+      Object.entries(withSessions).map(([target, jam]) => [target, createControllersApp(jam).callback()]),
+    ) as Record<CorpusTarget, ReturnType<Koa['callback']>>;
+    for (const hostile of [...SIGNATURE_CASES, ...CLAIM_CASES]) {
+      if (hostile.overHttp === 'unsendable') continue;
+      const token = hostile.token(context);
+      for (const path of ['/profile', '/admin']) {
+        const res = await request(controllers[hostile.target])
+          .get(path)
+          .set('Authorization', `Bearer ${token}`);
+        expect([hostile.name, path, res.status, res.body]).to.deep.equal([
+          hostile.name,
+          path,
+          401,
+          { error: 'Unauthorized' },
+        ]);
+      }
+    }
+    await Promise.all(Object.values(withSessions).map((jam) => jam.close()));
+  });
 
   it('never contacts a URL named by jku, x5u or kid', () => {
     expect(trapHits).to.equal(0);
