@@ -1,16 +1,28 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** A real redis-server on a loopback port, started for a spec and stopped by pid. */
 export interface RedisServer {
   url: string;
   port: number;
   stop(): Promise<void>;
-  /** Starts it again on the same port (after stop()), empty: nothing is persisted. */
+  /** Starts it again on the same port (after stop()), empty unless started with `durable`. */
   start(): Promise<void>;
   /** Freezes the process (SIGSTOP): connections stay open and nothing answers, a hung store. */
   pause(): void;
   resume(): void;
+}
+
+export interface RedisServerOptions {
+  /**
+   * Keep the data across stop()/start(), as production Redis does with an append-only file (fsync on every
+   * write): an outage then tests the client, not data loss on a restart. The file lives in a temporary
+   * directory, removed when the process exits.
+   */
+  durable?: boolean;
 }
 
 const available = spawnSync('redis-server', ['--version']).status === 0;
@@ -19,24 +31,25 @@ const available = spawnSync('redis-server', ['--version']).status === 0;
  * Starts redis-server, or skips the calling suite with a printed reason when it is not installed.
  * Under CI=true a missing redis-server fails instead: CI must never skip the Redis specs silently.
  */
-export async function redisOrSkip(suite: Mocha.Context): Promise<RedisServer> {
+export async function redisOrSkip(suite: Mocha.Context, options?: RedisServerOptions): Promise<RedisServer> {
   if (!available) {
     const reason = 'redis-server is not installed (apt-get install -y redis-server)';
     if (process.env.CI === 'true') throw new Error(`CI=true but ${reason}`);
     console.log(`      (skipped: ${reason})`);
     suite.skip();
   }
-  return startRedis();
+  return startRedis(options);
 }
 
-export async function startRedis(): Promise<RedisServer> {
+export async function startRedis({ durable = false }: RedisServerOptions = {}): Promise<RedisServer> {
   const port = await freePort();
+  const persistence = durable ? appendOnlyFileArgs() : ['--save', '', '--appendonly', 'no'];
   let child: ChildProcess | undefined;
   const server: RedisServer = {
     url: `redis://127.0.0.1:${port}`,
     port,
     async start() {
-      child = await spawnRedis(port);
+      child = await spawnRedis(port, persistence);
     },
     pause() {
       child?.kill('SIGSTOP');
@@ -58,21 +71,10 @@ export async function startRedis(): Promise<RedisServer> {
   return server;
 }
 
-function spawnRedis(port: number): Promise<ChildProcess> {
+function spawnRedis(port: number, persistence: string[]): Promise<ChildProcess> {
   const child = spawn(
     'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--loglevel',
-      'warning',
-    ],
+    ['--port', String(port), '--bind', '127.0.0.1', ...persistence, '--loglevel', 'warning'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return new Promise((resolve, reject) => {
@@ -91,6 +93,12 @@ function spawnRedis(port: number): Promise<ChildProcess> {
       reject(new Error(`redis-server exited with ${code}`));
     });
   });
+}
+
+function appendOnlyFileArgs(): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'koa-jam-redis-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return ['--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'];
 }
 
 function freePort(): Promise<number> {

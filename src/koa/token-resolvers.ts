@@ -15,7 +15,10 @@ export function fromBearerHeader(name = 'Authorization'): TokenResolver {
   const header = name.toLowerCase();
   return (ctx) => {
     const value = ctx.headers[header];
-    return typeof value === 'string' ? BEARER.exec(value)?.[1] : undefined;
+    // A header sent twice is ambiguous (RFC 9110 §5.3): Node keeps the first Authorization and joins other
+    // names with commas, and a proxy in front may have read another one. Neither copy is used.
+    if (typeof value !== 'string' || (ctx.req.headersDistinct[header]?.length ?? 0) > 1) return undefined;
+    return BEARER.exec(value)?.[1];
   };
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import jsonwebtoken from 'jsonwebtoken';
+import { decodeCanonicalBase64url } from '../canonical-base64url.js';
 import { JamError } from '../jam-error.js';
 import type { JamPayload } from '../jam-payload.js';
 import { configError } from '../config/option-checks.js';
@@ -7,6 +8,7 @@ import { invalid } from './jwt-errors.js';
 import type { JwkSet } from './jwt-key-set.js';
 import { JwtList } from './jwt-list.js';
 import type { ResolvedJwtOptions } from './jwt-options.js';
+import { badNumericDate } from './numeric-dates.js';
 import { TokenPairs } from './token-pairs.js';
 import { VerifiedTokenCache, type CacheStats } from './verified-token-cache.js';
 
@@ -26,7 +28,7 @@ export interface VerifyJwtOptions {
 export class JwtService {
   readonly #options: ResolvedJwtOptions;
   readonly #cache?: VerifiedTokenCache;
-  readonly #verifyOptions: jsonwebtoken.VerifyOptions & { complete?: false };
+  readonly #verifyOptions: jsonwebtoken.VerifyOptions & { complete: true };
   readonly #list?: JwtList;
   /** genTokenPair / refreshTokenPair. */
   readonly pairs: TokenPairs;
@@ -40,6 +42,7 @@ export class JwtService {
       issuer: options.issuer,
       audience: options.audience as jsonwebtoken.VerifyOptions['audience'],
       clockTolerance: options.clockTolerance,
+      complete: true,
     };
     this.pairs = new TokenPairs(this, this.#list, options.refreshExpire);
   }
@@ -71,12 +74,14 @@ export class JwtService {
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
       throw new JamError('ERR_JWT_INVALID', 'genJwtToken: the payload must be a plain object');
     }
+    const badDate = badNumericDate(payload);
+    if (badDate) throw new JamError('ERR_JWT_INVALID', `genJwtToken: ${badDate} must be a number of seconds`);
     try {
-      return jsonwebtoken.sign(payload, signing.key, {
+      // Serialised here: jsonwebtoken adds an iat to object payloads, and throws on claims named like members
+      // of Object.prototype (`constructor`, `__proto__`), which are valid claim names.
+      return jsonwebtoken.sign(JSON.stringify(payload), signing.key, {
         algorithm: signing.alg,
         header: signing.header,
-        // jsonwebtoken adds an iat unless told not to, and drops a given one when told: ask only when there is none.
-        noTimestamp: payload.iat === undefined,
       });
     } catch (err) {
       throw new JamError('ERR_JWT_INVALID', `genJwtToken: ${(err as Error).message}`, { cause: err });
@@ -135,7 +140,11 @@ export class JwtService {
   }
 
   #verifyUncached(token: string, checkExp: boolean, nowMs: number): JamPayload {
-    let decoded: unknown;
+    // RSA and EC verification decode the signature leniently: without this, one token has 16 spellings.
+    if (decodeCanonicalBase64url(token.slice(token.lastIndexOf('.') + 1)) === undefined) {
+      throw invalid('the signature is not canonical base64url');
+    }
+    let decoded: jsonwebtoken.Jwt;
     try {
       const { key, alg } = this.#options.keys.verifierFor(token);
       decoded = jsonwebtoken.verify(token, key, {
@@ -147,12 +156,15 @@ export class JwtService {
     } catch (err) {
       throw err instanceof JamError ? err : fromJsonWebTokenError(err);
     }
-    if (decoded === null || typeof decoded !== 'object' || Array.isArray(decoded)) {
+    // RFC 7515 §4.1.11: extensions listed in `crit` must be understood, and koa-jam implements none.
+    if ('crit' in decoded.header) throw invalid('unsupported critical header parameters');
+    const payload = decoded.payload as JamPayload;
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
       throw invalid('payload is not a JSON object');
     }
-    const payload = decoded as JamPayload;
     if (checkExp && payload.exp === undefined) throw invalid('token has no exp claim');
-    if (payload.iat !== undefined && typeof payload.iat !== 'number') throw invalid('iat is not a number');
+    const badDate = badNumericDate(payload);
+    if (badDate) throw invalid(`${badDate} is not a finite number`);
     if (payload.iat !== undefined && payload.iat > nowMs / 1000 + this.#options.clockTolerance) {
       throw invalid('token was issued in the future');
     }

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { decodeCanonicalBase64url } from '../canonical-base64url.js';
 import { SESSION_ID_BYTES } from './session-id.js';
 
 const PREFIX = 's1.';
@@ -31,7 +32,8 @@ export class SealedSessionId {
   /** The id's bytes, or undefined when `value` is not a sealed id made with this key. */
   unseal(value: string): Buffer | undefined {
     if (!SEALED.test(value)) return undefined;
-    const sealed = Buffer.from(value.slice(PREFIX.length), 'base64url');
+    const sealed = decodeCanonicalBase64url(value.slice(PREFIX.length));
+    if (sealed === undefined) return undefined;
     const nonce = sealed.subarray(0, NONCE_BYTES);
     const tag = sealed.subarray(sealed.length - TAG_BYTES);
     const decipher = createDecipheriv('aes-256-gcm', this.#key, nonce, { authTagLength: TAG_BYTES })
