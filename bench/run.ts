@@ -35,8 +35,8 @@ const MODES = {
   },
   quick: {
     rounds: 1,
-    warmupSeconds: 0.25,
-    durationSeconds: 0.75,
+    warmupSeconds: 0.2,
+    durationSeconds: 0.5,
     connections: 16,
     growth: [1e2, 1e3],
     engineBatchMs: 10,
