@@ -1,7 +1,7 @@
 import { createSign } from 'node:crypto';
 import { expect } from 'chai';
 import jsonwebtoken from 'jsonwebtoken';
-import { Jam, type JwtAlgorithm, type JwtOptions } from 'koa-jam';
+import { Jam, JamError, type JwtAlgorithm, type JwtOptions } from 'koa-jam';
 import { freezeClock, type FrozenClock } from '../../helpers/clock.js';
 import { keyPairFor, SECRET } from '../../helpers/keys.js';
 import { rejectsWith } from '../../helpers/errors.js';
@@ -42,6 +42,12 @@ describe('JWT', () => {
       expect(jam.makePayload({}).jti).not.to.equal(a.jti);
       expect(jam.makePayload({ exp: 5, jti: 'mine' })).to.include({ exp: 5, jti: 'mine' });
       expect(jam.makePayload({}, { exp: 10 }).exp).to.equal(now + 10);
+      for (const exp of [0, -5, 1.5, Infinity]) {
+        expect(() => jam.makePayload({}, { exp }))
+          .to.throw(JamError)
+          .with.property('code', 'ERR_INVALID_ARGUMENT');
+      }
+      expect(() => jam.makePayload({}, { exp: Number.NaN })).to.throw(JamError);
     });
 
     it('adds the configured issuer and audience', () => {

@@ -49,7 +49,10 @@ export class JwtService {
 
   makePayload<T extends object>(data: T, { exp }: MakePayloadOptions = {}): JamPayload & T {
     if (exp !== undefined && (!Number.isInteger(exp) || exp <= 0)) {
-      throw new JamError('ERR_JWT_INVALID', 'makePayload: exp must be a positive integer number of seconds');
+      throw new JamError(
+        'ERR_INVALID_ARGUMENT',
+        'makePayload: exp must be a positive integer number of seconds',
+      );
     }
     const iat = Math.floor(Date.now() / 1000);
     const { issuer, audience } = this.#options;
@@ -72,10 +75,11 @@ export class JwtService {
       );
     }
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-      throw new JamError('ERR_JWT_INVALID', 'genJwtToken: the payload must be a plain object');
+      throw new JamError('ERR_INVALID_ARGUMENT', 'genJwtToken: the payload must be a plain object');
     }
     const badDate = badNumericDate(payload);
-    if (badDate) throw new JamError('ERR_JWT_INVALID', `genJwtToken: ${badDate} must be a number of seconds`);
+    if (badDate)
+      throw new JamError('ERR_INVALID_ARGUMENT', `genJwtToken: ${badDate} must be a number of seconds`);
     try {
       // Serialised here: jsonwebtoken adds an iat to object payloads, and throws on claims named like members
       // of Object.prototype (`constructor`, `__proto__`), which are valid claim names.
@@ -84,7 +88,7 @@ export class JwtService {
         header: signing.header,
       });
     } catch (err) {
-      throw new JamError('ERR_JWT_INVALID', `genJwtToken: ${(err as Error).message}`, { cause: err });
+      throw new JamError('ERR_INVALID_ARGUMENT', `genJwtToken: ${(err as Error).message}`, { cause: err });
     }
   }
 
