@@ -1,6 +1,6 @@
 import { JamError } from '../jam-error.js';
 import type { JamStore } from '../store/jam-store.js';
-import { KeyedMutex } from './keyed-mutex.js';
+import { KeyedMutex } from '../store/keyed-mutex.js';
 
 /** What the store keeps per `sessionKey`. */
 interface AttemptRecord {

@@ -1,5 +1,6 @@
 import type Keyv from 'keyv';
 import { JamError } from '../jam-error.js';
+import { KeyedMutex } from './keyed-mutex.js';
 import { MemoryStore } from './memory-store.js';
 
 export interface JamStoreOptions {
@@ -22,11 +23,13 @@ export class JamStore {
   readonly #keyv: Keyv;
   readonly #options: JamStoreOptions;
   readonly #inProcess: boolean;
+  readonly #redis?: RedisAdapter;
 
   constructor(keyv: Keyv, options: JamStoreOptions) {
     this.#keyv = keyv;
     this.#options = options;
     this.#inProcess = keyv.store instanceof MemoryStore;
+    this.#redis = redisAdapter(keyv.store);
     keyv.throwOnErrors = true;
     // Errors surface as rejected calls; without a listener an `error` event would crash the process.
     keyv.on('error', () => {});
@@ -58,7 +61,7 @@ export class JamStore {
    */
   claim(key: string, ttlMs: number): Promise<boolean> {
     const full = this.#options.prefix + key;
-    const redis = redisAdapter(this.#keyv.store);
+    const redis = this.#redis;
     return this.#bounded('claim', async () => {
       if (redis) {
         const stored = await this.#keyv.serializeData({ value: true, expires: Date.now() + ttlMs });
@@ -66,7 +69,7 @@ export class JamStore {
         const redisKey = redis.createKeyPrefix(keyvKey(this.#keyv, full), redis.namespace);
         return (await client.set(redisKey, stored as string, { NX: true, PX: ttlMs })) === 'OK';
       }
-      return serialized(this.#keyv, full, async () => {
+      return mutexOf(this.#keyv).run(full, async () => {
         if ((await this.#keyv.get(full)) !== undefined) return false;
         return this.#keyv.set(full, true, ttlMs);
       });
@@ -124,17 +127,11 @@ function keyvKey(keyv: Keyv, key: string): string {
   return keyv.useKeyPrefix && keyv.namespace ? `${keyv.namespace}:${key}` : key;
 }
 
-const inFlight = new WeakMap<Keyv, Map<string, Promise<unknown>>>();
+// One mutex per Keyv, so JamStores sharing a user's Keyv in this process also serialize their claims.
+const mutexes = new WeakMap<Keyv, KeyedMutex>();
 
-/** Runs `task` after every earlier task on the same Keyv and key in this process. */
-function serialized<T>(keyv: Keyv, key: string, task: () => Promise<T>): Promise<T> {
-  let queues = inFlight.get(keyv);
-  if (queues === undefined) inFlight.set(keyv, (queues = new Map()));
-  const run = (queues.get(key) ?? Promise.resolve()).then(task, task);
-  const tail = run.catch(() => undefined);
-  queues.set(key, tail);
-  void tail.then(() => {
-    if (queues.get(key) === tail) queues.delete(key);
-  });
-  return run;
+function mutexOf(keyv: Keyv): KeyedMutex {
+  let mutex = mutexes.get(keyv);
+  if (mutex === undefined) mutexes.set(keyv, (mutex = new KeyedMutex()));
+  return mutex;
 }
