@@ -3,7 +3,8 @@ import { Jam } from 'koa-jam';
 import request from 'supertest';
 import { createSessionApp } from '../../examples/session-app.js';
 import type { RedisServer } from '../helpers/redis-server.js';
-import { eventually, useRedisSessions } from '../helpers/redis-sessions.js';
+import { eventually } from '../helpers/eventually.js';
+import { useRedisSessions } from '../helpers/redis-sessions.js';
 
 type App = ReturnType<ReturnType<typeof createSessionApp>['callback']>;
 

@@ -1,11 +1,14 @@
-/** Retries `attempt` until it resolves, e.g. while a store reconnects; bounded (about 5 s), then rethrows. */
-export async function eventually<T>(attempt: () => Promise<T>): Promise<T> {
-  for (let i = 0; ; i++) {
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** Retries `call` until it resolves, e.g. while a Redis client reconnects (back-off of at most 2 s); then rethrows. */
+export async function eventually<T>(call: () => Promise<T>, withinMs = 8000): Promise<T> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
     try {
-      return await attempt();
+      return await call();
     } catch (err) {
-      if (i >= 50) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (Date.now() > deadline) throw err;
+      await sleep(100);
     }
   }
 }

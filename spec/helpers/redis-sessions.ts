@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Jam, type SessionOptions } from 'koa-jam';
 import { redisOrSkip, type RedisServer } from './redis-server.js';
 
@@ -22,17 +21,4 @@ export function useRedisSessions(count = 1, session: SessionOptions = {}): Redis
     await shared.redis?.stop();
   });
   return shared;
-}
-
-/** Retries `call` until it resolves: a Redis client reconnects with a back-off of at most 2 s. */
-export async function eventually<T>(call: () => Promise<T>, withinMs = 8000): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    try {
-      return await call();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(100);
-    }
-  }
 }

@@ -172,6 +172,9 @@ describe('jamJwt with a revocation list on Redis', () => {
     }
 
     await redis.start();
-    await eventually(() => request(app).get('/private').set('Authorization', `Bearer ${token}`).expect(200));
+    await eventually(
+      () => request(app).get('/private').set('Authorization', `Bearer ${token}`).expect(200),
+      5000,
+    );
   });
 });

@@ -4,7 +4,8 @@ import type { Middleware } from 'koa';
 import request from 'supertest';
 import { SECRET } from '../helpers/keys.js';
 import { probeApp } from '../helpers/probe-controllers.js';
-import { eventually, useRedisSessions } from '../helpers/redis-sessions.js';
+import { eventually } from '../helpers/eventually.js';
+import { useRedisSessions } from '../helpers/redis-sessions.js';
 
 interface Credential {
   name: string;

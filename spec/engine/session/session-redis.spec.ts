@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import { Jam } from 'koa-jam';
 import { rejectsWith } from '../../helpers/errors.js';
 import { redisOrSkip, type RedisServer } from '../../helpers/redis-server.js';
-import { eventually, useRedisSessions } from '../../helpers/redis-sessions.js';
+import { eventually } from '../../helpers/eventually.js';
+import { useRedisSessions } from '../../helpers/redis-sessions.js';
 
 describe('sessions on Redis', function () {
   this.timeout(20_000);
