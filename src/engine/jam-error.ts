@@ -10,7 +10,9 @@ export type JamErrorCode =
   | 'ERR_INVALID_ARGUMENT'
   | 'ERR_OTP_INVALID'
   | 'ERR_OTP_REPLAYED'
-  | 'ERR_OTP_LOCKED';
+  | 'ERR_OTP_LOCKED'
+  | 'ERR_OAUTH2'
+  | 'ERR_PROVIDER_UNAVAILABLE';
 
 const STATUS: Record<JamErrorCode, number> = {
   ERR_CONFIG: 500,
@@ -24,6 +26,8 @@ const STATUS: Record<JamErrorCode, number> = {
   ERR_OTP_INVALID: 401,
   ERR_OTP_REPLAYED: 401,
   ERR_OTP_LOCKED: 429,
+  ERR_OAUTH2: 401,
+  ERR_PROVIDER_UNAVAILABLE: 503,
 };
 
 /**

@@ -7,6 +7,14 @@ import { resolveJwtOptions } from './jwt/jwt-options.js';
 import { JwtService, type MakePayloadOptions, type VerifyJwtOptions } from './jwt/jwt-service.js';
 import type { TokenPair } from './jwt/token-pairs.js';
 import type { CacheStats } from './jwt/verified-token-cache.js';
+import type {
+  BeginLoginOptions,
+  CompleteLoginOptions,
+  LoginStart,
+  OAuth2Login,
+} from './oauth2/oauth2-login.js';
+import { resolveOAuth2Options } from './oauth2/oauth2-options.js';
+import { OAuth2Service } from './oauth2/oauth2-service.js';
 import type { OtpCheck } from './otp/otp-attempt-guard.js';
 import { resolveOtpOptions } from './otp/otp-options.js';
 import type { OtpSecret } from './otp/otp-secret.js';
@@ -17,20 +25,22 @@ import { resolveSessionOptions } from './session/session-options.js';
 import { SessionService } from './session/session-service.js';
 
 /**
- * One configured instance for the whole app: JWT, sessions and one-time passwords.
+ * One configured instance for the whole app: JWT, sessions, one-time passwords and sign-in with identity providers.
  * Config is validated here, once; a bad config throws ERR_CONFIG before any request is served.
  */
 export class Jam {
   readonly #jwt?: JwtService;
   readonly #session?: SessionService;
   readonly #otp?: OtpService;
+  readonly #oauth2?: OAuth2Service;
 
   /** @param config a config object, or the path of a JSON file that may use ${VAR} and ${VAR:-default}. */
   constructor(config?: JamConfig | string) {
-    const { jwt, session, otp } = loadConfig(config);
+    const { jwt, session, otp, oauth2 } = loadConfig(config);
     this.#jwt = jwt === undefined ? undefined : new JwtService(resolveJwtOptions(jwt));
     this.#session = session === undefined ? undefined : new SessionService(resolveSessionOptions(session));
     this.#otp = otp === undefined ? undefined : new OtpService(resolveOtpOptions(otp));
+    this.#oauth2 = oauth2 === undefined ? undefined : new OAuth2Service(resolveOAuth2Options(oauth2));
   }
 
   /** `data` plus `iat`, `exp` and a random `jti` (and `iss`/`aud` when configured); fields of `data` win. */
@@ -135,11 +145,33 @@ export class Jam {
     return this.#otpService().uri(secret, options);
   }
 
+  /** The names of the configured identity providers (empty without an `oauth2` section). */
+  oauth2Providers(): string[] {
+    return this.#oauth2?.providers() ?? [];
+  }
+
+  /**
+   * Starts a login at an identity provider: the URL to send the browser to, and the browser key to keep in a
+   * short-lived cookie. The transaction (state, nonce, PKCE verifier, returnTo) stays in the oauth2 store.
+   */
+  async beginLogin(provider: string, options?: BeginLoginOptions): Promise<LoginStart> {
+    return this.#oauth2Service().beginLogin(provider, options);
+  }
+
+  /**
+   * Completes a login from the provider's callback: checks the transaction and state, exchanges the code with
+   * the PKCE verifier and validates the ID token. Throws ERR_OAUTH2 (401) or ERR_PROVIDER_UNAVAILABLE (503).
+   */
+  async completeLogin(provider: string, options: CompleteLoginOptions): Promise<OAuth2Login> {
+    return this.#oauth2Service().completeLogin(provider, options);
+  }
+
   /** Releases what this instance opened (store connections it created from URLs). */
   async close(): Promise<void> {
     await this.#jwt?.close();
     await this.#session?.close();
     await this.#otp?.close();
+    await this.#oauth2?.close();
   }
 
   #jwtService(): JwtService {
@@ -152,6 +184,12 @@ export class Jam {
     if (this.#session === undefined)
       throw configError('sessions are not configured: add a `session` section to the Jam config');
     return this.#session;
+  }
+
+  #oauth2Service(): OAuth2Service {
+    if (this.#oauth2 === undefined)
+      throw configError('OAuth2 login is not configured: add an `oauth2` section to the Jam config');
+    return this.#oauth2;
   }
 
   #otpService(): OtpService {
