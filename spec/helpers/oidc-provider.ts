@@ -34,6 +34,7 @@ let signingKey: object | undefined;
 export async function startIdp(clients: (issuer: string) => TestClient[]): Promise<TestIdp> {
   let loopback: LoopbackServer = await listenLoopback();
   const issuer = loopback.origin;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- ESM-only and untyped; require() loads it on Node >= 20.19
   const { default: Provider } = require('oidc-provider') as {
     default: new (issuer: string, config: object) => OidcProvider;
   };

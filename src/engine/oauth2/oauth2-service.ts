@@ -161,7 +161,6 @@ export class OAuth2Service {
     const client = this.#client;
     const { clientId, clientSecret, endpoints } = provider;
     // Only ever for URLs on loopback hosts: the options refuse any other http:// URL.
-    // eslint-disable-next-line @typescript-eslint/no-deprecated -- openid-client marks it so it stands out
     const execute = provider.loopbackHttp ? [client.allowInsecureRequests] : [];
     const timeout = this.#options.requestTimeoutSeconds;
     let config: Configuration;

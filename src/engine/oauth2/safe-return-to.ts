@@ -3,6 +3,7 @@
  * control characters can be dropped on the way, so only a `/` followed by something else than `/` or `\` passes.
  */
 export function safeReturnTo(value: unknown): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what it refuses
   if (typeof value !== 'string' || !/^\/(?![/\\])/.test(value) || /[\u0000-\u001f\u007f\\]/.test(value)) {
     return '/';
   }
