@@ -28,7 +28,7 @@ const STATUS: Record<JamErrorCode, number> = {
 
 /**
  * The one error koa-jam throws. `code` is the contract; `status` is the HTTP status the Koa edge
- * answers with. Messages never contain a token, a session id or a key.
+ * answers with. Messages never contain a token, a session id or a key, and are one line of printable ASCII.
  */
 export class JamError extends Error {
   override readonly name = 'JamError';
@@ -36,10 +36,15 @@ export class JamError extends Error {
   readonly status: number;
 
   constructor(code: JamErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(printable(message), options);
     this.code = code;
     this.status = STATUS[code];
   }
+}
+
+/** Messages end up in logs: anything but printable ASCII (newlines, ESC, bidi controls) is escaped as \uXXXX. */
+function printable(message: string): string {
+  return message.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Type guard that also works across copies of koa-jam in one process. */
