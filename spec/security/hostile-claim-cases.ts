@@ -240,12 +240,11 @@ export const CLAIM_CASES: HostileCase[] = [
     code: 'ERR_JWT_INVALID',
   },
   // Nesting: 33 levels is past the limit (MAX_JSON_DEPTH, 32); 3,000 overflowed a recursive freeze (a 500).
-  ...[32, 3000].map(
-    (depth): HostileCase => ({
-      name: `well signed, a claim nesting ${depth} arrays (${depth + 1} levels with the payload)`,
-      target: 'hs',
-      token: (c) => oursRaw(JSON.stringify(HS), JSON.stringify(claims(c)).replace('}', `,"deep":${nestedArrays(depth)}}`)),
-      code: 'ERR_JWT_INVALID',
-    }),
-  ),
+  ...[32, 3000].map((depth): HostileCase => ({
+    name: `well signed, a claim nesting ${depth} arrays (${depth + 1} levels with the payload)`,
+    target: 'hs',
+    token: (c) =>
+      oursRaw(JSON.stringify(HS), JSON.stringify(claims(c)).replace('}', `,"deep":${nestedArrays(depth)}}`)),
+    code: 'ERR_JWT_INVALID',
+  })),
 ];

@@ -46,8 +46,15 @@ describe('security: fuzzing session ids (fast-check)', function () {
   it("stores any JSON data and returns it unchanged, whatever the Keyv's serializer; refuses it past 32 levels", async () => {
     // The README's store, with Keyv's default serializer: keys and strings it treats specially are common here.
     const jam = new Jam({ session: { store: new Keyv({ store: new MemoryStore() }) } });
-    const key = fc.oneof(fc.string(), fc.constantFrom('toJSON', '__proto__', 'constructor', ':base64:', 'value'));
-    const text = fc.oneof(fc.string(), fc.string().map((s) => `:base64:${s}`), fc.string().map((s) => `:${s}`));
+    const key = fc.oneof(
+      fc.string(),
+      fc.constantFrom('toJSON', '__proto__', 'constructor', ':base64:', 'value'),
+    );
+    const text = fc.oneof(
+      fc.string(),
+      fc.string().map((s) => `:base64:${s}`),
+      fc.string().map((s) => `:${s}`),
+    );
     const { tree } = fc.letrec((tie) => ({
       tree: fc.oneof(
         { depthSize: 'small' },
@@ -76,4 +83,3 @@ describe('security: fuzzing session ids (fast-check)', function () {
     await jam.close();
   });
 });
-

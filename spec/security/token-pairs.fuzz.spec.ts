@@ -24,11 +24,14 @@ describe('security: fuzzing the interleavings of a refresh-token replay (fast-ch
         const won = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
         expect(won.length).to.be.at.most(1);
         for (const o of outcomes) {
-          if (o.status === 'rejected') expect(isJamError(o.reason, 'ERR_JWT_REVOKED'), String(o.reason)).to.equal(true);
+          if (o.status === 'rejected')
+            expect(isJamError(o.reason, 'ERR_JWT_REVOKED'), String(o.reason)).to.equal(true);
         }
         for (const token of [accessToken, ...won.map((pair) => pair.accessToken)]) {
           const err = await jam.verifyJwtToken(token).catch((e: unknown) => e);
-          expect(isJamError(err, 'ERR_JWT_REVOKED'), `family alive after ${JSON.stringify(ms)}`).to.equal(true);
+          expect(isJamError(err, 'ERR_JWT_REVOKED'), `family alive after ${JSON.stringify(ms)}`).to.equal(
+            true,
+          );
         }
         await jam.close();
       }),

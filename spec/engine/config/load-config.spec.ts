@@ -54,7 +54,9 @@ describe('loadConfig (a config file)', () => {
     }
     // A `$` that starts no reference is plain text, and a substituted value is not read again.
     process.env.KOA_JAM_SPEC_SECRET = `${SECRET}\${NOT_A_REFERENCE}`;
-    const jam = new Jam(writeConfig(JSON.stringify({ jwt: { secretKey: '${KOA_JAM_SPEC_SECRET}', issuer: 'a$b' } })));
+    const jam = new Jam(
+      writeConfig(JSON.stringify({ jwt: { secretKey: '${KOA_JAM_SPEC_SECRET}', issuer: 'a$b' } })),
+    );
     expect(jam.makePayload({}).iss).to.equal('a$b');
   });
 
@@ -63,7 +65,9 @@ describe('loadConfig (a config file)', () => {
     const err = configError(() => new Jam(quoted));
     expect(err.message).to.contain('not valid JSON').and.not.contain('SECRET');
     expect(err.message).to.match(PRINTABLE_LINE);
-    const positioned = configError(() => new Jam(writeConfig('{\n  "jwt": { "secretKey": "TOP-SECRET", }\n}')));
+    const positioned = configError(
+      () => new Jam(writeConfig('{\n  "jwt": { "secretKey": "TOP-SECRET", }\n}')),
+    );
     expect(positioned.message).to.contain('(line 2, column').and.not.contain('SECRET');
   });
 

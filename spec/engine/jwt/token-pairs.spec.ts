@@ -148,9 +148,13 @@ describe('token pairs', () => {
     const store = slowKeyv((operation, key) => (operation === 'set' && /list:fam:/.test(key) ? 40 : 10));
     const jam = new Jam({ jwt: { secretKey: SECRET, list: { type: 'white', store } } });
     const { accessToken, refreshToken } = await jam.genTokenPair({ sub: 'u1' });
-    const outcomes = await Promise.allSettled([jam.refreshTokenPair(refreshToken), jam.refreshTokenPair(refreshToken)]);
+    const outcomes = await Promise.allSettled([
+      jam.refreshTokenPair(refreshToken),
+      jam.refreshTokenPair(refreshToken),
+    ]);
     expect(outcomes.map((o) => o.status)).to.deep.equal(['rejected', 'rejected']);
-    for (const o of outcomes) expect((o as PromiseRejectedResult).reason).to.include({ code: 'ERR_JWT_REVOKED' });
+    for (const o of outcomes)
+      expect((o as PromiseRejectedResult).reason).to.include({ code: 'ERR_JWT_REVOKED' });
     await rejectsWith(jam.verifyJwtToken(accessToken), 'ERR_JWT_REVOKED');
   });
 

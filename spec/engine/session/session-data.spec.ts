@@ -6,7 +6,6 @@ import { rejectsWith } from '../../helpers/errors.js';
 import { nested, nestedArrays } from '../../helpers/nested.js';
 import { redisOrSkip, type RedisServer } from '../../helpers/redis-server.js';
 
-
 /** Data a Keyv serializer could change: a `toJSON` member, strings Keyv's default one treats specially. */
 const TRICKY = {
   prefs: { toJSON: 'x' },

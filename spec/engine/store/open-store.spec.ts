@@ -8,7 +8,11 @@ import { redisOrSkip, type RedisServer } from '../../helpers/redis-server.js';
  * itself only when close() released every connection. With `stopFirst`, that redis-server is stopped between
  * the two (the client is then reconnecting). Killed by pid when it has not exited within 10 s.
  */
-async function exitsAfterClose(url: string, closeAfterMs: number, stopFirst?: RedisServer): Promise<number | null> {
+async function exitsAfterClose(
+  url: string,
+  closeAfterMs: number,
+  stopFirst?: RedisServer,
+): Promise<number | null> {
   const script = `
     const { Jam } = require(${JSON.stringify(require.resolve('koa-jam'))});
     const store = process.argv[1];

@@ -166,8 +166,10 @@ export class JwtService {
       throw invalid('token was issued in the future');
     }
     // Frozen: one verified payload may be shared by many requests through the cache.
-    walkJson(payload, ({ value }) => typeof value === 'object' && value !== null && Object.freeze(value), () =>
-      invalid(`payload nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`),
+    walkJson(
+      payload,
+      ({ value }) => typeof value === 'object' && value !== null && Object.freeze(value),
+      () => invalid(`payload nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`),
     );
     return payload;
   }
@@ -190,19 +192,30 @@ function fromJsonWebTokenError(err: unknown): JamError {
  */
 function serialized(payload: unknown): string {
   const bad = (problem: string, cause?: unknown) =>
-    new JamError('ERR_INVALID_ARGUMENT', `genJwtToken: ${problem}`, cause === undefined ? undefined : { cause });
+    new JamError(
+      'ERR_INVALID_ARGUMENT',
+      `genJwtToken: ${problem}`,
+      cause === undefined ? undefined : { cause },
+    );
   let json: string | undefined;
   let signed: unknown;
   try {
     json = JSON.stringify(payload);
     signed = json === undefined ? undefined : JSON.parse(json);
   } catch (err) {
-    throw bad(err instanceof RangeError ? 'the payload is nested too deeply' : 'the payload is not JSON', err);
+    throw bad(
+      err instanceof RangeError ? 'the payload is nested too deeply' : 'the payload is not JSON',
+      err,
+    );
   }
   if (signed === null || typeof signed !== 'object' || Array.isArray(signed)) {
     throw bad('the payload must be a plain object');
   }
-  walkJson(signed, () => undefined, () => bad(`the payload nests deeper than ${MAX_JSON_DEPTH} levels`));
+  walkJson(
+    signed,
+    () => undefined,
+    () => bad(`the payload nests deeper than ${MAX_JSON_DEPTH} levels`),
+  );
   const badDate = badNumericDate(signed as JamPayload);
   if (badDate) throw bad(`${badDate} must be a number of seconds`);
   return json!;
