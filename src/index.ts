@@ -14,6 +14,14 @@ export type { OtpDigest, OtpOptions, OtpType } from './engine/otp/otp-options.js
 export { generateOtpSecret, type OtpSecret } from './engine/otp/otp-secret.js';
 export type { VerifyOtpOptions } from './engine/otp/otp-service.js';
 export type { OtpUriOptions } from './engine/otp/otp-uri.js';
+export type {
+  PasskeyCredential,
+  PasskeyCredentialLookup,
+  PasskeyLogin,
+  PasskeyOptionsJSON,
+  PasskeyUser,
+} from './engine/passkeys/passkey-credential.js';
+export type { PasskeyOptions, PasskeyUserVerification } from './engine/passkeys/passkey-options.js';
 export { hashPassword, needsRehash, verifyPassword } from './engine/password/hash-password.js';
 export type { ScryptParams } from './engine/password/scrypt-params.js';
 export {

@@ -10,7 +10,10 @@ export type JamErrorCode =
   | 'ERR_INVALID_ARGUMENT'
   | 'ERR_OTP_INVALID'
   | 'ERR_OTP_REPLAYED'
-  | 'ERR_OTP_LOCKED';
+  | 'ERR_OTP_LOCKED'
+  | 'ERR_PASSKEY_INVALID'
+  | 'ERR_PASSKEY_CHALLENGE'
+  | 'ERR_PASSKEY_COUNTER';
 
 const STATUS: Record<JamErrorCode, number> = {
   ERR_CONFIG: 500,
@@ -24,6 +27,9 @@ const STATUS: Record<JamErrorCode, number> = {
   ERR_OTP_INVALID: 401,
   ERR_OTP_REPLAYED: 401,
   ERR_OTP_LOCKED: 429,
+  ERR_PASSKEY_INVALID: 401,
+  ERR_PASSKEY_CHALLENGE: 401,
+  ERR_PASSKEY_COUNTER: 401,
 };
 
 /**
@@ -34,11 +40,18 @@ export class JamError extends Error {
   override readonly name = 'JamError';
   readonly code: JamErrorCode;
   readonly status: number;
+  /** Structured facts for logs and monitoring (ids, counters), never secrets; absent for most codes. */
+  readonly detail?: Readonly<Record<string, unknown>>;
 
-  constructor(code: JamErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    code: JamErrorCode,
+    message: string,
+    options?: { cause?: unknown; detail?: Record<string, unknown> },
+  ) {
     super(message, options);
     this.code = code;
     this.status = STATUS[code];
+    if (options?.detail !== undefined) this.detail = Object.freeze({ ...options.detail });
   }
 }
 
