@@ -40,6 +40,7 @@ export { jamContext } from './koa/jam-context.js';
 export { jamCsrf, type JamCsrfOptions } from './koa/jam-csrf.js';
 export { jamJwt, type JamJwtOptions } from './koa/jam-jwt.js';
 export { jamJwks, type JamJwksOptions } from './koa/jam-jwks.js';
+export { jamPasskeys, type JamPasskeysOptions } from './koa/jam-passkeys.js';
 export { jamSession, type JamSessionOptions } from './koa/jam-session.js';
 export { requirePayload } from './koa/require-payload.js';
 export { clearSessionCookie, setSessionCookie, type SessionCookieOptions } from './koa/session-cookie.js';
