@@ -1,18 +1,10 @@
 import { expect } from 'chai';
-import { Jam, JamError } from 'koa-jam';
-import { rejectsWith } from '../../helpers/errors.js';
+import { Jam } from 'koa-jam';
+import { rejectsWith, throwsWith } from '../../helpers/errors.js';
 import { runWithoutPackage } from '../../helpers/without-package.js';
 import { PASSKEYS } from './passkey-app.js';
 
-function configError(fn: () => unknown): JamError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).to.be.instanceOf(JamError).with.property('code', 'ERR_CONFIG');
-    return err as JamError;
-  }
-  return expect.fail('expected ERR_CONFIG');
-}
+const configError = (fn: () => unknown) => throwsWith(fn, 'ERR_CONFIG');
 
 describe('the passkeys config', () => {
   it('defaults the name to the RP id and the origin to https://<rpId>', async () => {
