@@ -20,12 +20,22 @@ import { resolveOtpOptions } from './otp/otp-options.js';
 import type { OtpSecret } from './otp/otp-secret.js';
 import { OtpService, type VerifyOtpOptions } from './otp/otp-service.js';
 import type { OtpUriOptions } from './otp/otp-uri.js';
+import type {
+  PasskeyCredential,
+  PasskeyCredentialLookup,
+  PasskeyLogin,
+  PasskeyOptionsJSON,
+  PasskeyUser,
+} from './passkeys/passkey-credential.js';
+import { resolvePasskeyOptions } from './passkeys/passkey-options.js';
+import { PasskeyService } from './passkeys/passkey-service.js';
 import type { SessionData } from './session/session-data.js';
 import { resolveSessionOptions } from './session/session-options.js';
 import { SessionService } from './session/session-service.js';
 
 /**
- * One configured instance for the whole app: JWT, sessions, one-time passwords and sign-in with identity providers.
+ * One configured instance for the whole app: JWT, sessions, one-time passwords, passkeys and sign-in with
+ * identity providers.
  * Config is validated here, once; a bad config throws ERR_CONFIG before any request is served.
  */
 export class Jam {
@@ -33,14 +43,16 @@ export class Jam {
   readonly #session?: SessionService;
   readonly #otp?: OtpService;
   readonly #oauth2?: OAuth2Service;
+  readonly #passkeys?: PasskeyService;
 
   /** @param config a config object, or the path of a JSON file that may use ${VAR} and ${VAR:-default}. */
   constructor(config?: JamConfig | string) {
-    const { jwt, session, otp, oauth2 } = loadConfig(config);
+    const { jwt, session, otp, oauth2, passkeys } = loadConfig(config);
     this.#jwt = jwt === undefined ? undefined : new JwtService(resolveJwtOptions(jwt));
     this.#session = session === undefined ? undefined : new SessionService(resolveSessionOptions(session));
     this.#otp = otp === undefined ? undefined : new OtpService(resolveOtpOptions(otp));
     this.#oauth2 = oauth2 === undefined ? undefined : new OAuth2Service(resolveOAuth2Options(oauth2));
+    this.#passkeys = passkeys === undefined ? undefined : new PasskeyService(resolvePasskeyOptions(passkeys));
   }
 
   /** `data` plus `iat`, `exp` and a random `jti` (and `iss`/`aud` when configured); fields of `data` win. */
@@ -166,12 +178,36 @@ export class Jam {
     return this.#oauth2Service().completeLogin(provider, options);
   }
 
+  /** Options for `navigator.credentials.create()` to add a passkey for `user`, excluding the ones they have. */
+  async passkeyRegistrationOptions(
+    user: PasskeyUser,
+    existing?: PasskeyCredential[],
+  ): Promise<PasskeyOptionsJSON> {
+    return this.#passkeyService().registrationOptions(user, existing);
+  }
+
+  /** The verified new credential, for the application to save (ERR_PASSKEY_INVALID / ERR_PASSKEY_CHALLENGE). */
+  async verifyPasskeyRegistration(user: PasskeyUser, answer: unknown): Promise<PasskeyCredential> {
+    return this.#passkeyService().verifyRegistration(user, answer);
+  }
+
+  /** Options for `navigator.credentials.get()`: for one user's credentials, or (no user) any passkey for this site. */
+  async passkeyLoginOptions(userId?: string, credentials?: PasskeyCredential[]): Promise<PasskeyOptionsJSON> {
+    return this.#passkeyService().loginOptions(userId, credentials);
+  }
+
+  /** Verifies a sign-in, saves the credential's new counter, and resolves to its user (see PasskeyService). */
+  async verifyPasskeyLogin(answer: unknown, lookup: PasskeyCredentialLookup): Promise<PasskeyLogin> {
+    return this.#passkeyService().verifyLogin(answer, lookup);
+  }
+
   /** Releases what this instance opened (store connections it created from URLs). */
   async close(): Promise<void> {
     await this.#jwt?.close();
     await this.#session?.close();
     await this.#otp?.close();
     await this.#oauth2?.close();
+    await this.#passkeys?.close();
   }
 
   #jwtService(): JwtService {
@@ -196,5 +232,11 @@ export class Jam {
     if (this.#otp === undefined)
       throw configError('OTP is not configured: add an `otp` section to the Jam config');
     return this.#otp;
+  }
+
+  #passkeyService(): PasskeyService {
+    if (this.#passkeys === undefined)
+      throw configError('passkeys are not configured: add a `passkeys` section to the Jam config');
+    return this.#passkeys;
   }
 }

@@ -1,6 +1,6 @@
 import type * as OpenIdClient from 'openid-client' with { 'resolution-mode': 'import' };
 import { configError } from '../config/option-checks.js';
-import { requirePeer } from '../config/require-peer.js';
+import { requireOptional } from '../config/require-optional.js';
 import { openStore } from '../store/open-store.js';
 import { JamStore } from '../store/jam-store.js';
 import { LoginTransactions, refused } from './login-transactions.js';
@@ -32,7 +32,7 @@ export class OAuth2Service {
   readonly #configurations = new Map<string, Promise<Configuration>>();
 
   constructor(options: ResolvedOAuth2Options) {
-    this.#client = requirePeer<Client>('openid-client', 'oauth2');
+    this.#client = requireOptional<Client>('openid-client', 'oauth2');
     this.#options = options;
     this.#store = openStore(options.store, {
       path: 'oauth2.store',
