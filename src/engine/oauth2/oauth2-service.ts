@@ -3,7 +3,8 @@ import { configError } from '../config/option-checks.js';
 import { requireOptional } from '../config/require-optional.js';
 import { openStore } from '../store/open-store.js';
 import { JamStore } from '../store/jam-store.js';
-import { LoginTransactions, refused } from './login-transactions.js';
+import { loginRefused } from './login-refused.js';
+import { LoginTransactions } from './login-transactions.js';
 import type {
   BeginLoginOptions,
   CompleteLoginOptions,
@@ -73,7 +74,8 @@ export class OAuth2Service {
     const params = new URLSearchParams(options.query);
     const transaction = await this.#transactions.take(options.browserKey, params.get('state'));
     // Mix-up defence: the callback of one provider never completes a login started at another.
-    if (transaction.provider !== name) throw refused(`login was started for another provider`);
+    if (transaction.provider !== name)
+      throw loginRefused('wrong-provider', 'login was started for another provider', { provider: name });
     const client = this.#client;
     try {
       const config = await this.#configuration(provider);
@@ -90,7 +92,7 @@ export class OAuth2Service {
         ? await this.#oidcClaims(config, response.access_token, response.claims())
         : await this.#mappedProfile(provider, response.access_token);
       if (typeof claims.sub !== 'string' || claims.sub === '')
-        throw refused(`${name}: the profile has no id`);
+        throw loginRefused('no-subject', `${name}: the profile has no id`, { provider: name });
       return {
         provider: name,
         claims,
@@ -123,7 +125,7 @@ export class OAuth2Service {
     accessToken: string,
     idToken: OpenIdClient.IDToken | undefined,
   ): Promise<OAuth2Claims> {
-    if (idToken === undefined) throw refused('no ID token'); // idTokenExpected already refuses this
+    if (idToken === undefined) throw loginRefused('exchange', 'no ID token'); // idTokenExpected already refuses this
     if (config.serverMetadata().userinfo_endpoint === undefined) return { ...idToken };
     // fetchUserInfo refuses a userinfo response about another `sub`.
     const userinfo = await this.#client.fetchUserInfo(config, accessToken, idToken.sub);

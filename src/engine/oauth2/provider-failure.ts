@@ -1,5 +1,5 @@
 import { isJamError, JamError } from '../jam-error.js';
-import { refused } from './login-transactions.js';
+import { loginRefused } from './login-refused.js';
 
 /**
  * What a failed call to the provider means for the user: the provider down, unreachable, too slow or
@@ -11,9 +11,16 @@ export function providerFailure(provider: string, err: unknown): JamError {
   if (isOutage(err)) {
     return new JamError('ERR_PROVIDER_UNAVAILABLE', `identity provider ${provider} is unavailable`, {
       cause: err,
+      detail: { provider },
     });
   }
-  return refused(`${provider}: ${describe(err)}`, err);
+  const e = err as { name?: unknown; error?: unknown; message?: unknown; cause?: unknown };
+  const error = typeof e?.error === 'string' ? e.error : undefined;
+  // openid-client wraps the specific message (e.g. which claim failed) as the cause; values stay in its fields.
+  const detail = e?.cause instanceof Error ? ` (${e.cause.message})` : '';
+  const message = `${provider}: ${error ? `${error}: ` : ''}${typeof e?.message === 'string' ? e.message : 'error'}${detail}`;
+  const reason = e?.name === 'AuthorizationResponseError' ? 'denied' : 'exchange';
+  return loginRefused(reason, message, { provider, error, cause: err });
 }
 
 function isOutage(err: unknown): boolean {
@@ -25,15 +32,4 @@ function isOutage(err: unknown): boolean {
     e = e.cause as typeof e;
   }
   return false;
-}
-
-/**
- * The OAuth error code and the library's messages (openid-client wraps the specific one, e.g. which claim
- * failed, as the cause); values are kept in the causes' fields, so no token reaches a message.
- */
-function describe(err: unknown): string {
-  const e = err as { error?: unknown; message?: unknown; cause?: unknown };
-  const code = typeof e?.error === 'string' ? `${e.error}: ` : '';
-  const detail = e?.cause instanceof Error ? ` (${e.cause.message})` : '';
-  return `${code}${typeof e?.message === 'string' ? e.message : 'error'}${detail}`;
 }
