@@ -1,3 +1,4 @@
+import type { AuthzOptions } from './authz/authz-options.js';
 import type { JwtOptions } from './jwt/jwt-options.js';
 import type { OtpOptions } from './otp/otp-options.js';
 import type { SessionOptions } from './session/session-options.js';
@@ -9,4 +10,6 @@ export interface JamConfig {
   session?: SessionOptions;
   /** One-time passwords (HOTP/TOTP). */
   otp?: OtpOptions;
+  /** Permissions and scopes: `isAllowed`, `requirePermission`. */
+  authz?: AuthzOptions;
 }

@@ -10,7 +10,8 @@ export type JamErrorCode =
   | 'ERR_INVALID_ARGUMENT'
   | 'ERR_OTP_INVALID'
   | 'ERR_OTP_REPLAYED'
-  | 'ERR_OTP_LOCKED';
+  | 'ERR_OTP_LOCKED'
+  | 'ERR_FORBIDDEN';
 
 const STATUS: Record<JamErrorCode, number> = {
   ERR_CONFIG: 500,
@@ -24,6 +25,7 @@ const STATUS: Record<JamErrorCode, number> = {
   ERR_OTP_INVALID: 401,
   ERR_OTP_REPLAYED: 401,
   ERR_OTP_LOCKED: 429,
+  ERR_FORBIDDEN: 403,
 };
 
 /**

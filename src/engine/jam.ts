@@ -1,3 +1,6 @@
+import { resolveAuthzOptions } from './authz/authz-options.js';
+import { checkPermissionList } from './authz/permission-name.js';
+import { PermissionPolicy } from './authz/permission-policy.js';
 import { loadConfig } from './config/load-config.js';
 import { configError } from './config/option-checks.js';
 import type { JamConfig } from './jam-config.js';
@@ -24,13 +27,15 @@ export class Jam {
   readonly #jwt?: JwtService;
   readonly #session?: SessionService;
   readonly #otp?: OtpService;
+  readonly #authz?: PermissionPolicy;
 
   /** @param config a config object, or the path of a JSON file that may use ${VAR} and ${VAR:-default}. */
   constructor(config?: JamConfig | string) {
-    const { jwt, session, otp } = loadConfig(config);
+    const { jwt, session, otp, authz } = loadConfig(config);
     this.#jwt = jwt === undefined ? undefined : new JwtService(resolveJwtOptions(jwt));
     this.#session = session === undefined ? undefined : new SessionService(resolveSessionOptions(session));
     this.#otp = otp === undefined ? undefined : new OtpService(resolveOtpOptions(otp));
+    this.#authz = authz === undefined ? undefined : new PermissionPolicy(resolveAuthzOptions(authz));
   }
 
   /** `data` plus `iat`, `exp` and a random `jti` (and `iss`/`aud` when configured); fields of `data` win. */
@@ -135,6 +140,15 @@ export class Jam {
     return this.#otpService().uri(secret, options);
   }
 
+  /**
+   * Whether the payload's grants (the `authz.claims`) cover every permission named, and `authz.deny` none of
+   * them; false for a missing payload. Throws ERR_INVALID_ARGUMENT for a malformed permission name.
+   */
+  isAllowed(payload: JamPayload | null | undefined, permission: string | readonly string[]): boolean {
+    const required = checkPermissionList('isAllowed', permission);
+    return this.#authzPolicy().isAllowed(payload, required);
+  }
+
   /** Releases what this instance opened (store connections it created from URLs). */
   async close(): Promise<void> {
     await this.#jwt?.close();
@@ -152,6 +166,12 @@ export class Jam {
     if (this.#session === undefined)
       throw configError('sessions are not configured: add a `session` section to the Jam config');
     return this.#session;
+  }
+
+  #authzPolicy(): PermissionPolicy {
+    if (this.#authz === undefined)
+      throw configError('permissions are not configured: add an `authz` section to the Jam config');
+    return this.#authz;
   }
 
   #otpService(): OtpService {
