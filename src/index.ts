@@ -15,6 +15,14 @@ export type { OtpDigest, OtpOptions, OtpType } from './engine/otp/otp-options.js
 export { generateOtpSecret, type OtpSecret } from './engine/otp/otp-secret.js';
 export type { VerifyOtpOptions } from './engine/otp/otp-service.js';
 export type { OtpUriOptions } from './engine/otp/otp-uri.js';
+export type {
+  PasskeyCredential,
+  PasskeyCredentialLookup,
+  PasskeyLogin,
+  PasskeyOptionsJSON,
+  PasskeyUser,
+} from './engine/passkeys/passkey-credential.js';
+export type { PasskeyOptions, PasskeyUserVerification } from './engine/passkeys/passkey-options.js';
 export { hashPassword, needsRehash, verifyPassword } from './engine/password/hash-password.js';
 export type { ScryptParams } from './engine/password/scrypt-params.js';
 export {
@@ -33,6 +41,7 @@ export { jamContext } from './koa/jam-context.js';
 export { jamCsrf, type JamCsrfOptions } from './koa/jam-csrf.js';
 export { jamJwt, type JamJwtOptions } from './koa/jam-jwt.js';
 export { jamJwks, type JamJwksOptions } from './koa/jam-jwks.js';
+export { jamPasskeys, type JamPasskeysOptions } from './koa/jam-passkeys.js';
 export { jamSession, type JamSessionOptions } from './koa/jam-session.js';
 export { requirePayload } from './koa/require-payload.js';
 export { requirePermission } from './koa/require-permission.js';

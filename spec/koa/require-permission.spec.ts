@@ -25,6 +25,7 @@ function guardedApp(jam: Jam) {
   app.use(async (ctx, next) => {
     await next();
     ctx.set('x-auth-error', ctx.state.authError?.code ?? '');
+    ctx.set('x-auth-detail', JSON.stringify(ctx.state.authError?.detail ?? null));
   });
   app.use(jamJwt(jam)).use(router.routes());
   return app.callback();
@@ -45,6 +46,9 @@ describe('requirePermission', () => {
         if (expected === 403) {
           expect(res.body).to.deep.equal({ error: 'Forbidden' });
           expect(res.headers['x-auth-error']).to.equal('ERR_FORBIDDEN');
+          expect(JSON.parse(res.headers['x-auth-detail'])).to.deep.equal({
+            permissions: [REQUIREMENTS[requirement]].flat(),
+          });
         }
       }
     });

@@ -1,6 +1,7 @@
 import type { AuthzOptions } from './authz/authz-options.js';
 import type { JwtOptions } from './jwt/jwt-options.js';
 import type { OtpOptions } from './otp/otp-options.js';
+import type { PasskeyOptions } from './passkeys/passkey-options.js';
 import type { SessionOptions } from './session/session-options.js';
 
 /** What `new Jam(config)` takes; every section is optional, and a method of an absent section throws ERR_CONFIG. */
@@ -10,6 +11,8 @@ export interface JamConfig {
   session?: SessionOptions;
   /** One-time passwords (HOTP/TOTP). */
   otp?: OtpOptions;
+  /** Passkeys (WebAuthn); needs the optional peer `@simplewebauthn/server`. */
+  passkeys?: PasskeyOptions;
   /** Permissions and scopes: `isAllowed`, `requirePermission`. */
   authz?: AuthzOptions;
 }

@@ -8,9 +8,13 @@ export type JamErrorCode =
   | 'ERR_SESSION_NOT_FOUND'
   | 'ERR_STORE_UNAVAILABLE'
   | 'ERR_INVALID_ARGUMENT'
+  | 'ERR_BAD_REQUEST'
   | 'ERR_OTP_INVALID'
   | 'ERR_OTP_REPLAYED'
   | 'ERR_OTP_LOCKED'
+  | 'ERR_PASSKEY_INVALID'
+  | 'ERR_PASSKEY_CHALLENGE'
+  | 'ERR_PASSKEY_COUNTER'
   | 'ERR_FORBIDDEN';
 
 const STATUS: Record<JamErrorCode, number> = {
@@ -22,9 +26,13 @@ const STATUS: Record<JamErrorCode, number> = {
   ERR_SESSION_NOT_FOUND: 401,
   ERR_STORE_UNAVAILABLE: 503,
   ERR_INVALID_ARGUMENT: 500,
+  ERR_BAD_REQUEST: 400,
   ERR_OTP_INVALID: 401,
   ERR_OTP_REPLAYED: 401,
   ERR_OTP_LOCKED: 429,
+  ERR_PASSKEY_INVALID: 401,
+  ERR_PASSKEY_CHALLENGE: 401,
+  ERR_PASSKEY_COUNTER: 401,
   ERR_FORBIDDEN: 403,
 };
 
@@ -36,11 +44,18 @@ export class JamError extends Error {
   override readonly name = 'JamError';
   readonly code: JamErrorCode;
   readonly status: number;
+  /** Structured facts for logs and monitoring (ids, counters), never secrets; absent for most codes. */
+  readonly detail?: Readonly<Record<string, unknown>>;
 
-  constructor(code: JamErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    code: JamErrorCode,
+    message: string,
+    options?: { cause?: unknown; detail?: Record<string, unknown> },
+  ) {
     super(message, options);
     this.code = code;
     this.status = STATUS[code];
+    if (options?.detail !== undefined) this.detail = Object.freeze({ ...options.detail });
   }
 }
 

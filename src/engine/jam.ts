@@ -15,26 +15,37 @@ import { resolveOtpOptions } from './otp/otp-options.js';
 import type { OtpSecret } from './otp/otp-secret.js';
 import { OtpService, type VerifyOtpOptions } from './otp/otp-service.js';
 import type { OtpUriOptions } from './otp/otp-uri.js';
+import type {
+  PasskeyCredential,
+  PasskeyCredentialLookup,
+  PasskeyLogin,
+  PasskeyOptionsJSON,
+  PasskeyUser,
+} from './passkeys/passkey-credential.js';
+import { resolvePasskeyOptions } from './passkeys/passkey-options.js';
+import { PasskeyService } from './passkeys/passkey-service.js';
 import type { SessionData } from './session/session-data.js';
 import { resolveSessionOptions } from './session/session-options.js';
 import { SessionService } from './session/session-service.js';
 
 /**
- * One configured instance for the whole app: JWT, sessions and one-time passwords.
+ * One configured instance for the whole app: JWT, sessions, one-time passwords and passkeys.
  * Config is validated here, once; a bad config throws ERR_CONFIG before any request is served.
  */
 export class Jam {
   readonly #jwt?: JwtService;
   readonly #session?: SessionService;
   readonly #otp?: OtpService;
+  readonly #passkeys?: PasskeyService;
   readonly #authz?: PermissionPolicy;
 
   /** @param config a config object, or the path of a JSON file that may use ${VAR} and ${VAR:-default}. */
   constructor(config?: JamConfig | string) {
-    const { jwt, session, otp, authz } = loadConfig(config);
+    const { jwt, session, otp, passkeys, authz } = loadConfig(config);
     this.#jwt = jwt === undefined ? undefined : new JwtService(resolveJwtOptions(jwt));
     this.#session = session === undefined ? undefined : new SessionService(resolveSessionOptions(session));
     this.#otp = otp === undefined ? undefined : new OtpService(resolveOtpOptions(otp));
+    this.#passkeys = passkeys === undefined ? undefined : new PasskeyService(resolvePasskeyOptions(passkeys));
     this.#authz = authz === undefined ? undefined : new PermissionPolicy(resolveAuthzOptions(authz));
   }
 
@@ -140,6 +151,29 @@ export class Jam {
     return this.#otpService().uri(secret, options);
   }
 
+  /** Options for `navigator.credentials.create()` to add a passkey for `user`, excluding the ones they have. */
+  async passkeyRegistrationOptions(
+    user: PasskeyUser,
+    existing?: PasskeyCredential[],
+  ): Promise<PasskeyOptionsJSON> {
+    return this.#passkeyService().registrationOptions(user, existing);
+  }
+
+  /** The verified new credential, for the application to save (ERR_PASSKEY_INVALID / ERR_PASSKEY_CHALLENGE). */
+  async verifyPasskeyRegistration(user: PasskeyUser, answer: unknown): Promise<PasskeyCredential> {
+    return this.#passkeyService().verifyRegistration(user, answer);
+  }
+
+  /** Options for `navigator.credentials.get()`: for one user's credentials, or (no user) any passkey for this site. */
+  async passkeyLoginOptions(userId?: string, credentials?: PasskeyCredential[]): Promise<PasskeyOptionsJSON> {
+    return this.#passkeyService().loginOptions(userId, credentials);
+  }
+
+  /** Verifies a sign-in, saves the credential's new counter, and resolves to its user (see PasskeyService). */
+  async verifyPasskeyLogin(answer: unknown, lookup: PasskeyCredentialLookup): Promise<PasskeyLogin> {
+    return this.#passkeyService().verifyLogin(answer, lookup);
+  }
+
   /**
    * Whether the payload's grants (the `authz.claims`) cover every permission named, and `authz.deny` none of
    * them; false for a missing payload. Throws ERR_INVALID_ARGUMENT for a malformed permission name.
@@ -154,6 +188,7 @@ export class Jam {
     await this.#jwt?.close();
     await this.#session?.close();
     await this.#otp?.close();
+    await this.#passkeys?.close();
   }
 
   #jwtService(): JwtService {
@@ -178,5 +213,11 @@ export class Jam {
     if (this.#otp === undefined)
       throw configError('OTP is not configured: add an `otp` section to the Jam config');
     return this.#otp;
+  }
+
+  #passkeyService(): PasskeyService {
+    if (this.#passkeys === undefined)
+      throw configError('passkeys are not configured: add a `passkeys` section to the Jam config');
+    return this.#passkeys;
   }
 }

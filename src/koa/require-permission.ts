@@ -11,10 +11,11 @@ import { authFailureStatus, respondAuthFailure } from './require-payload.js';
 export function requirePermission(permission: string | string[]): Middleware {
   const required = checkPermissionList('requirePermission', permission);
   const reason = `missing permission ${required.join(' and ')}`;
+  const detail = { permissions: required };
   return async function requirePermission(ctx, next) {
     if (ctx.state.payload == null) return respondAuthFailure(ctx, authFailureStatus(ctx));
     if (ctx.jam.isAllowed(ctx.state.payload, required)) return next();
-    ctx.state.authError = new JamError('ERR_FORBIDDEN', reason);
+    ctx.state.authError = new JamError('ERR_FORBIDDEN', reason, { detail });
     respondAuthFailure(ctx, 403);
   };
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { JamConfig } from '../jam-config.js';
 import { checkSection, configError } from './option-checks.js';
 
-const SECTIONS = ['jwt', 'session', 'otp', 'authz'] as const;
+const SECTIONS = ['jwt', 'session', 'otp', 'passkeys', 'authz'] as const;
 const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 /** Accepts a config object, or the path of a JSON file whose strings may use ${VAR} / ${VAR:-default}. */

@@ -1,5 +1,6 @@
 import Keyv from 'keyv';
 import { checkPositiveNumber, configError } from '../config/option-checks.js';
+import { requireOptional } from '../config/require-optional.js';
 import { JamStore } from './jam-store.js';
 import { MemoryStore } from './memory-store.js';
 
@@ -40,7 +41,7 @@ export function openStore(option: StoreOption | undefined, options: OpenStoreOpt
 }
 
 function openRedis(url: string, timeoutMs: number, path: string): Keyv {
-  const { default: KeyvRedis, createClient } = requireAdapter<typeof import('@keyv/redis')>(
+  const { default: KeyvRedis, createClient } = requireOptional<typeof import('@keyv/redis')>(
     '@keyv/redis',
     path,
   );
@@ -78,19 +79,9 @@ function openRedis(url: string, timeoutMs: number, path: string): Keyv {
 }
 
 function openSqlite(url: string, path: string): Keyv {
-  const { default: KeyvSqlite } = requireAdapter<{ default: new (uri: string) => Keyv['store'] }>(
+  const { default: KeyvSqlite } = requireOptional<{ default: new (uri: string) => Keyv['store'] }>(
     '@keyv/sqlite',
     path,
   );
   return new Keyv({ store: new KeyvSqlite(url), throwOnErrors: true, ...JSON_VALUES });
-}
-
-function requireAdapter<T>(name: string, path: string): T {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional peer, loaded only when its URL is used
-    return require(name) as T;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
-    throw configError(`${path} uses ${name}, which is not installed; run: npm install ${name}`, err);
-  }
 }
