@@ -66,6 +66,8 @@ describe('security: hostile JWT corpus', () => {
       const err = await refusal(jams[hostile.target], token);
       expect(isJamError(err), String(err)).to.equal(true);
       expect((err as { code: string }).code, (err as Error).message).to.equal(hostile.code);
+      // One line of printable ASCII, whatever the token holds: safe to log.
+      expect((err as Error).message).to.match(/^[\x20-\x7e]+$/);
       if (hostile.overHttp === 'unsendable') return;
 
       const { app, reached } = apps[hostile.target];

@@ -12,6 +12,8 @@ export type JamErrorCode =
   | 'ERR_OTP_INVALID'
   | 'ERR_OTP_REPLAYED'
   | 'ERR_OTP_LOCKED'
+  | 'ERR_OAUTH2'
+  | 'ERR_PROVIDER_UNAVAILABLE'
   | 'ERR_PASSKEY_INVALID'
   | 'ERR_PASSKEY_CHALLENGE'
   | 'ERR_PASSKEY_COUNTER'
@@ -30,6 +32,8 @@ const STATUS: Record<JamErrorCode, number> = {
   ERR_OTP_INVALID: 401,
   ERR_OTP_REPLAYED: 401,
   ERR_OTP_LOCKED: 429,
+  ERR_OAUTH2: 401,
+  ERR_PROVIDER_UNAVAILABLE: 503,
   ERR_PASSKEY_INVALID: 401,
   ERR_PASSKEY_CHALLENGE: 401,
   ERR_PASSKEY_COUNTER: 401,
@@ -38,7 +42,7 @@ const STATUS: Record<JamErrorCode, number> = {
 
 /**
  * The one error koa-jam throws. `code` is the contract; `status` is the HTTP status the Koa edge
- * answers with. Messages never contain a token, a session id or a key.
+ * answers with. Messages never contain a token, a session id or a key, and are one line of printable ASCII.
  */
 export class JamError extends Error {
   override readonly name = 'JamError';
@@ -52,11 +56,16 @@ export class JamError extends Error {
     message: string,
     options?: { cause?: unknown; detail?: Record<string, unknown> },
   ) {
-    super(message, options);
+    super(printable(message), options);
     this.code = code;
     this.status = STATUS[code];
     if (options?.detail !== undefined) this.detail = Object.freeze({ ...options.detail });
   }
+}
+
+/** Messages end up in logs: anything but printable ASCII (newlines, ESC, bidi controls) is escaped as \uXXXX. */
+function printable(message: string): string {
+  return message.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Type guard that also works across copies of koa-jam in one process. */

@@ -10,6 +10,14 @@ import { resolveJwtOptions } from './jwt/jwt-options.js';
 import { JwtService, type MakePayloadOptions, type VerifyJwtOptions } from './jwt/jwt-service.js';
 import type { TokenPair } from './jwt/token-pairs.js';
 import type { CacheStats } from './jwt/verified-token-cache.js';
+import type {
+  BeginLoginOptions,
+  CompleteLoginOptions,
+  LoginStart,
+  OAuth2Login,
+} from './oauth2/oauth2-login.js';
+import { resolveOAuth2Options } from './oauth2/oauth2-options.js';
+import { OAuth2Service } from './oauth2/oauth2-service.js';
 import type { OtpCheck } from './otp/otp-attempt-guard.js';
 import { resolveOtpOptions } from './otp/otp-options.js';
 import type { OtpSecret } from './otp/otp-secret.js';
@@ -29,22 +37,25 @@ import { resolveSessionOptions } from './session/session-options.js';
 import { SessionService } from './session/session-service.js';
 
 /**
- * One configured instance for the whole app: JWT, sessions, one-time passwords and passkeys.
+ * One configured instance for the whole app: JWT, sessions, one-time passwords, passkeys and sign-in with
+ * identity providers.
  * Config is validated here, once; a bad config throws ERR_CONFIG before any request is served.
  */
 export class Jam {
   readonly #jwt?: JwtService;
   readonly #session?: SessionService;
   readonly #otp?: OtpService;
+  readonly #oauth2?: OAuth2Service;
   readonly #passkeys?: PasskeyService;
   readonly #authz?: PermissionPolicy;
 
   /** @param config a config object, or the path of a JSON file that may use ${VAR} and ${VAR:-default}. */
   constructor(config?: JamConfig | string) {
-    const { jwt, session, otp, passkeys, authz } = loadConfig(config);
+    const { jwt, session, otp, oauth2, passkeys, authz } = loadConfig(config);
     this.#jwt = jwt === undefined ? undefined : new JwtService(resolveJwtOptions(jwt));
     this.#session = session === undefined ? undefined : new SessionService(resolveSessionOptions(session));
     this.#otp = otp === undefined ? undefined : new OtpService(resolveOtpOptions(otp));
+    this.#oauth2 = oauth2 === undefined ? undefined : new OAuth2Service(resolveOAuth2Options(oauth2));
     this.#passkeys = passkeys === undefined ? undefined : new PasskeyService(resolvePasskeyOptions(passkeys));
     this.#authz = authz === undefined ? undefined : new PermissionPolicy(resolveAuthzOptions(authz));
   }
@@ -151,6 +162,27 @@ export class Jam {
     return this.#otpService().uri(secret, options);
   }
 
+  /** The names of the configured identity providers (empty without an `oauth2` section). */
+  oauth2Providers(): string[] {
+    return this.#oauth2?.providers() ?? [];
+  }
+
+  /**
+   * Starts a login at an identity provider: the URL to send the browser to, and the browser key to keep in a
+   * short-lived cookie. The transaction (state, nonce, PKCE verifier, returnTo) stays in the oauth2 store.
+   */
+  async beginLogin(provider: string, options?: BeginLoginOptions): Promise<LoginStart> {
+    return this.#oauth2Service().beginLogin(provider, options);
+  }
+
+  /**
+   * Completes a login from the provider's callback: checks the transaction and state, exchanges the code with
+   * the PKCE verifier and validates the ID token. Throws ERR_OAUTH2 (401) or ERR_PROVIDER_UNAVAILABLE (503).
+   */
+  async completeLogin(provider: string, options: CompleteLoginOptions): Promise<OAuth2Login> {
+    return this.#oauth2Service().completeLogin(provider, options);
+  }
+
   /** Options for `navigator.credentials.create()` to add a passkey for `user`, excluding the ones they have. */
   async passkeyRegistrationOptions(
     user: PasskeyUser,
@@ -188,6 +220,7 @@ export class Jam {
     await this.#jwt?.close();
     await this.#session?.close();
     await this.#otp?.close();
+    await this.#oauth2?.close();
     await this.#passkeys?.close();
   }
 
@@ -201,6 +234,12 @@ export class Jam {
     if (this.#session === undefined)
       throw configError('sessions are not configured: add a `session` section to the Jam config');
     return this.#session;
+  }
+
+  #oauth2Service(): OAuth2Service {
+    if (this.#oauth2 === undefined)
+      throw configError('OAuth2 login is not configured: add an `oauth2` section to the Jam config');
+    return this.#oauth2;
   }
 
   #authzPolicy(): PermissionPolicy {

@@ -9,6 +9,7 @@ import type { JwkSet } from './jwt-key-set.js';
 import { JwtList } from './jwt-list.js';
 import type { ResolvedJwtOptions } from './jwt-options.js';
 import { badNumericDate } from './numeric-dates.js';
+import { MAX_JSON_DEPTH, walkJson } from '../walk-json.js';
 import { TokenPairs } from './token-pairs.js';
 import { VerifiedTokenCache, type CacheStats } from './verified-token-cache.js';
 
@@ -74,19 +75,11 @@ export class JwtService {
           'this instance only has public keys and can only verify',
       );
     }
-    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-      throw new JamError('ERR_INVALID_ARGUMENT', 'genJwtToken: the payload must be a plain object');
-    }
-    const badDate = badNumericDate(payload);
-    if (badDate)
-      throw new JamError('ERR_INVALID_ARGUMENT', `genJwtToken: ${badDate} must be a number of seconds`);
+    const json = serialized(payload);
     try {
-      // Serialised here: jsonwebtoken adds an iat to object payloads, and throws on claims named like members
-      // of Object.prototype (`constructor`, `__proto__`), which are valid claim names.
-      return jsonwebtoken.sign(JSON.stringify(payload), signing.key, {
-        algorithm: signing.alg,
-        header: signing.header,
-      });
+      // Signed as serialised here: jsonwebtoken adds an iat to object payloads, and throws on claims named like
+      // members of Object.prototype (`constructor`, `__proto__`), which are valid claim names.
+      return jsonwebtoken.sign(json, signing.key, { algorithm: signing.alg, header: signing.header });
     } catch (err) {
       throw new JamError('ERR_INVALID_ARGUMENT', `genJwtToken: ${(err as Error).message}`, { cause: err });
     }
@@ -173,7 +166,12 @@ export class JwtService {
       throw invalid('token was issued in the future');
     }
     // Frozen: one verified payload may be shared by many requests through the cache.
-    return deepFreeze(payload);
+    walkJson(
+      payload,
+      ({ value }) => typeof value === 'object' && value !== null && Object.freeze(value),
+      () => invalid(`payload nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`),
+    );
+    return payload;
   }
 }
 
@@ -182,14 +180,43 @@ function fromJsonWebTokenError(err: unknown): JamError {
     return new JamError('ERR_JWT_EXPIRED', 'token has expired', { cause: err });
   if (err instanceof jsonwebtoken.NotBeforeError)
     return new JamError('ERR_JWT_NOT_BEFORE', 'token is not valid yet', { cause: err });
-  // jsonwebtoken's messages name the failed check (signature, algorithm, audience...) and never the token.
-  return invalid(err instanceof Error ? err.message.replace(/^jwt /, '') : 'verification failed', err);
+  // jsonwebtoken's own messages name the failed check (signature, algorithm, audience...) and never the token;
+  // anything else (JSON.parse's SyntaxError quotes the token's text) gets a fixed reason.
+  if (err instanceof jsonwebtoken.JsonWebTokenError) return invalid(err.message.replace(/^jwt /, ''), err);
+  return invalid(err instanceof SyntaxError ? 'header or payload is not JSON' : 'verification failed', err);
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
+/**
+ * The JSON genJwtToken signs, checked as it will be read: a `toJSON` member (at any depth) changes what is
+ * serialised, so the claims are checked on the serialised text, not on the object the app passed.
+ */
+function serialized(payload: unknown): string {
+  const bad = (problem: string, cause?: unknown) =>
+    new JamError(
+      'ERR_INVALID_ARGUMENT',
+      `genJwtToken: ${problem}`,
+      cause === undefined ? undefined : { cause },
+    );
+  let json: string | undefined;
+  let signed: unknown;
+  try {
+    json = JSON.stringify(payload);
+    signed = json === undefined ? undefined : JSON.parse(json);
+  } catch (err) {
+    throw bad(
+      err instanceof RangeError ? 'the payload is nested too deeply' : 'the payload is not JSON',
+      err,
+    );
   }
-  return value;
+  if (signed === null || typeof signed !== 'object' || Array.isArray(signed)) {
+    throw bad('the payload must be a plain object');
+  }
+  walkJson(
+    signed,
+    () => undefined,
+    () => bad(`the payload nests deeper than ${MAX_JSON_DEPTH} levels`),
+  );
+  const badDate = badNumericDate(signed as JamPayload);
+  if (badDate) throw bad(`${badDate} must be a number of seconds`);
+  return json!;
 }
