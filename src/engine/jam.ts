@@ -1,11 +1,10 @@
 import { loadConfig } from './config/load-config.js';
-import { configError } from './config/option-checks.js';
 import type { JamConfig } from './jam-config.js';
 import type { JamPayload } from './jam-payload.js';
 import type { JwkSet } from './jwt/jwt-key-set.js';
 import { resolveJwtOptions } from './jwt/jwt-options.js';
 import { JwtService, type MakePayloadOptions, type VerifyJwtOptions } from './jwt/jwt-service.js';
-import type { TokenPair } from './jwt/token-pairs.js';
+import { TokenPairs, type TokenPair } from './jwt/token-pairs.js';
 import type { CacheStats } from './jwt/verified-token-cache.js';
 import type { OtpCheck } from './otp/otp-attempt-guard.js';
 import { resolveOtpOptions } from './otp/otp-options.js';
@@ -15,6 +14,7 @@ import type { OtpUriOptions } from './otp/otp-uri.js';
 import type { SessionData } from './session/session-data.js';
 import { resolveSessionOptions } from './session/session-options.js';
 import { SessionService } from './session/session-service.js';
+import { JamError } from './jam-error.js';
 
 /**
  * One configured instance for the whole app: JWT, sessions and one-time passwords.
@@ -22,13 +22,18 @@ import { SessionService } from './session/session-service.js';
  */
 export class Jam {
   readonly #jwt?: JwtService;
+  readonly #pairs?: TokenPairs;
   readonly #session?: SessionService;
   readonly #otp?: OtpService;
 
   /** @param config a config object, or the path of a JSON file that may use ${VAR} and ${VAR:-default}. */
   constructor(config?: JamConfig | string) {
     const { jwt, session, otp } = loadConfig(config);
-    this.#jwt = jwt === undefined ? undefined : new JwtService(resolveJwtOptions(jwt));
+    if (jwt !== undefined) {
+      const options = resolveJwtOptions(jwt);
+      this.#jwt = new JwtService(options);
+      this.#pairs = new TokenPairs(this.#jwt, this.#jwt.list, options.refreshExpire);
+    }
     this.#session = session === undefined ? undefined : new SessionService(resolveSessionOptions(session));
     this.#otp = otp === undefined ? undefined : new OtpService(resolveOtpOptions(otp));
   }
@@ -61,12 +66,12 @@ export class Jam {
 
   /** A short-lived access token and a long-lived refresh token for `data`, starting a new family; needs jwt.list. */
   async genTokenPair<T extends object>(data: T): Promise<TokenPair> {
-    return this.#jwtService().pairs.generate(data);
+    return this.#tokenPairs().generate(data);
   }
 
   /** Spends the refresh token for a new pair; a spent one presented again revokes its family (ERR_JWT_REVOKED). */
   async refreshTokenPair(refreshToken: string): Promise<TokenPair> {
-    return this.#jwtService().pairs.refresh(refreshToken);
+    return this.#tokenPairs().refresh(refreshToken);
   }
 
   /** The public JWK Set of the configured asymmetric keys (empty for HS* keys, which are secret). */
@@ -143,20 +148,26 @@ export class Jam {
   }
 
   #jwtService(): JwtService {
-    if (this.#jwt === undefined)
-      throw configError('JWT is not configured: add a `jwt` section to the Jam config');
-    return this.#jwt;
+    return configured(this.#jwt, 'JWT is not configured: add a `jwt` section to the Jam config');
+  }
+
+  #tokenPairs(): TokenPairs {
+    return configured(this.#pairs, 'JWT is not configured: add a `jwt` section to the Jam config');
   }
 
   #sessionService(): SessionService {
-    if (this.#session === undefined)
-      throw configError('sessions are not configured: add a `session` section to the Jam config');
-    return this.#session;
+    return configured(
+      this.#session,
+      'sessions are not configured: add a `session` section to the Jam config',
+    );
   }
 
   #otpService(): OtpService {
-    if (this.#otp === undefined)
-      throw configError('OTP is not configured: add an `otp` section to the Jam config');
-    return this.#otp;
+    return configured(this.#otp, 'OTP is not configured: add an `otp` section to the Jam config');
   }
+}
+
+function configured<T>(part: T | undefined, message: string): T {
+  if (part === undefined) throw JamError.config(message);
+  return part;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { JamConfig } from '../jam-config.js';
-import { checkSection, configError } from './option-checks.js';
+import { checkSection } from '../../shared/option-checks.js';
+import { JamError } from '../jam-error.js';
 
 const SECTIONS = ['jwt', 'session', 'otp'] as const;
 const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
@@ -19,7 +20,7 @@ export function loadConfig(
   try {
     text = readFileSync(source, 'utf8');
   } catch (err) {
-    throw configError(
+    throw JamError.config(
       `cannot read config file ${source}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
       err,
     );
@@ -28,7 +29,7 @@ export function loadConfig(
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw configError(`config file ${source} is not valid JSON: ${(err as Error).message}`, err);
+    throw JamError.config(`config file ${source} is not valid JSON: ${(err as Error).message}`, err);
   }
   checkSection(`config file ${source}`, parsed, SECTIONS);
   return substituteEnv(parsed, env, source) as JamConfig;
@@ -40,7 +41,7 @@ function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, file: string): un
       const found = env[name];
       if (found !== undefined && found !== '') return found;
       if (fallback !== undefined) return fallback;
-      throw configError(
+      throw JamError.config(
         `config file ${file} uses \${${name}}, but ${name} is not set (write \${${name}:-default} for a default)`,
       );
     });

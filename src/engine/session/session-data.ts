@@ -8,7 +8,7 @@ export type SessionData = Record<string, unknown>;
  * BigInts, NaN, cycles), naming the first bad path, so no corrupt record is ever written.
  */
 export function checkSessionData(method: string, data: unknown): SessionData {
-  if (!isPlainObject(data)) throw badData(method, 'data', 'is not a plain object');
+  if (!isPlainObject(data)) throw JamError.invalidArgument(notJson(method, 'data', 'is not a plain object'));
   checkValue(method, data, 'data', new Set());
   return data;
 }
@@ -16,14 +16,17 @@ export function checkSessionData(method: string, data: unknown): SessionData {
 function checkValue(method: string, value: unknown, path: string, parents: Set<object>): void {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw badData(method, path, `is ${value}`);
+    if (!Number.isFinite(value)) throw JamError.invalidArgument(notJson(method, path, `is ${value}`));
     return;
   }
-  if (typeof value !== 'object') throw badData(method, path, `is a ${typeof value}`);
-  if (parents.has(value)) throw badData(method, path, 'is a circular reference');
+  if (typeof value !== 'object')
+    throw JamError.invalidArgument(notJson(method, path, `is a ${typeof value}`));
+  if (parents.has(value)) throw JamError.invalidArgument(notJson(method, path, 'is a circular reference'));
   const isArray = Array.isArray(value);
   if (!isArray && !isPlainObject(value)) {
-    throw badData(method, path, `is a ${value.constructor?.name ?? 'non-plain object'}`);
+    throw JamError.invalidArgument(
+      notJson(method, path, `is a ${value.constructor?.name ?? 'non-plain object'}`),
+    );
   }
   parents.add(value);
   for (const [key, child] of Object.entries(value)) {
@@ -38,6 +41,6 @@ function isPlainObject(value: unknown): value is SessionData {
   return proto === Object.prototype || proto === null;
 }
 
-function badData(method: string, path: string, problem: string): JamError {
-  return new JamError('ERR_INVALID_ARGUMENT', `${method}: session data must be JSON: ${path} ${problem}`);
+function notJson(method: string, path: string, problem: string): string {
+  return `${method}: session data must be JSON: ${path} ${problem}`;
 }
