@@ -1,6 +1,23 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Imports a layer may not make: each layer knows only the ones below it (DEVELOPERS.md, "Layout"). */
+const forbidden = (...groups) => ({
+  'no-restricted-imports': ['error', { patterns: groups.map(([message, ...group]) => ({ group, message })) }],
+});
+const KOA = ['Koa belongs to src/koa and the edges above it', 'koa', 'koa/*', '@koa/*', '**/koa/*'];
+const ROUTING_CONTROLLERS = [
+  'only the routing-controllers edge may use routing-controllers',
+  'routing-controllers',
+  'routing-controllers/*',
+  '**/routing-controllers/*',
+];
+const CLI = ['the CLI is a layer of its own: nothing imports it', '**/cli/*'];
+const ENGINE_INSIDES = [
+  'edges reach the engine through its top-level modules (jam, jam-error, ...) or src/shared, not its insides',
+  '**/engine/*/*',
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'build/', 'node_modules/', 'bench/results/', 'coverage/'] },
   js.configs.recommended,
@@ -11,4 +28,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  { files: ['src/engine/**', 'src/shared/**'], rules: forbidden(KOA, ROUTING_CONTROLLERS, CLI) },
+  { files: ['src/koa/**'], rules: forbidden(ROUTING_CONTROLLERS, CLI, ENGINE_INSIDES) },
+  { files: ['src/routing-controllers/**'], rules: forbidden(CLI, ENGINE_INSIDES) },
+  { files: ['src/cli/**'], rules: forbidden(KOA, ROUTING_CONTROLLERS) },
 );
