@@ -30,7 +30,6 @@ const JWT_CHECKS: JwtCheck[] = [
   'iat',
   'iss',
   'aud',
-  'sub',
   'jti',
   'fam',
   'token_use',

@@ -23,12 +23,12 @@ export const JAM_ERROR_CODES = {
 export type JamErrorCode = keyof typeof JAM_ERROR_CODES;
 
 /**
- * Which check a JWT failed, on `err.check` of the ERR_JWT_* errors (for logs and tests; never sent to clients):
+ * Which check a JWT failed, on `err.check` of the JWT errors (for logs and tests; never sent to clients):
  * - `format`: not a compact JWS, too long (`jwt.maxTokenLength`), a payload that is not a JSON object, or a
  *   signature not in canonical base64url;
  * - `alg`: an algorithm other than the key's; `kid`: an unknown or missing key id; `crit`: critical headers;
  * - `signature`: the signature does not verify (or is missing);
- * - `exp`, `nbf`, `iat`, `iss`, `aud`, `sub`, `jti`, `fam`: that claim is missing, malformed or not acceptable;
+ * - `exp`, `nbf`, `iat`, `iss`, `aud`, `jti`, `fam`: that claim is missing, malformed or not acceptable;
  * - `token_use`: a refresh token used as an access token, or the reverse;
  * - `list`: refused by `jwt.list` (revoked, a spent refresh token, or not on the white list).
  */
@@ -43,7 +43,6 @@ export type JwtCheck =
   | 'iat'
   | 'iss'
   | 'aud'
-  | 'sub'
   | 'jti'
   | 'fam'
   | 'token_use'
@@ -51,7 +50,7 @@ export type JwtCheck =
 
 export interface JamErrorOptions {
   cause?: unknown;
-  /** ERR_JWT_* only: which check failed. */
+  /** JWT errors only: which check failed. */
   check?: JwtCheck;
 }
 

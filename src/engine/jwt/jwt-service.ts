@@ -179,8 +179,6 @@ const JSONWEBTOKEN_CHECKS: [RegExp, JwtCheck][] = [
   [/algorithm|symmetric|secretOrPublicKey/, 'alg'],
   [/audience/, 'aud'],
   [/issuer/, 'iss'],
-  [/subject/, 'sub'],
-  [/jwt id/, 'jti'],
   [/\bnbf\b/, 'nbf'],
   [/\bexp\b/, 'exp'],
   [/\biat\b/, 'iat'],
