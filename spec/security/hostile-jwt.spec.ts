@@ -85,6 +85,8 @@ describe('security: hostile JWT corpus', () => {
       expect(isJamError(err), String(err)).to.equal(true);
       expect((err as { code: string }).code, (err as Error).message).to.equal(hostile.code);
       expect(JWT_CHECKS, (err as Error).message).to.include((err as JamError).check);
+      // One line of printable ASCII, whatever the token holds: safe to log.
+      expect((err as Error).message).to.match(/^[\x20-\x7e]+$/);
       if (hostile.overHttp === 'unsendable') return;
 
       const { app, reached } = apps[hostile.target];

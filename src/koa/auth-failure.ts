@@ -17,10 +17,15 @@ export function unauthenticatedStatus(ctx: Context): 401 | 503 {
   return ctx.state.authError?.status === 503 ? 503 : 401;
 }
 
+/** The whole body of an authentication failure: the status's reason phrase. */
+export function authFailureBody(status: AuthFailureStatus): { error: string } {
+  return { error: BODIES[status] };
+}
+
 /** Answers with a short generic body: the reason stays on ctx.state.authError, server side. */
 export function respondAuthFailure(ctx: Context, status: AuthFailureStatus): void {
   ctx.status = status;
-  ctx.body = { error: BODIES[status] };
+  ctx.body = authFailureBody(status);
   if (status === 401) ctx.set('WWW-Authenticate', 'Bearer');
 }
 

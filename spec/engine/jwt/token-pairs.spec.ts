@@ -9,6 +9,7 @@ import { SECRET } from '../../helpers/keys.js';
 import { useListJams } from '../../helpers/list-jams.js';
 import { STORE_KINDS } from '../../helpers/store-kinds.js';
 import { rejectsWith } from '../../helpers/errors.js';
+import { slowKeyv } from '../../helpers/slow-store.js';
 import { decodeSegment } from '../../helpers/tokens.js';
 
 for (const kind of STORE_KINDS) {
@@ -148,6 +149,22 @@ describe('token pairs', () => {
     } finally {
       clock.uninstall();
     }
+  });
+
+  it('white list: a family revoked by a replay stays revoked when the winner records it after the delete', async () => {
+    // The winner's write of the family entry is slow (30 ms more than any other call), so the loser's delete
+    // lands first: without a revocation marker, the write would bring the revoked family back.
+    const store = slowKeyv((operation, key) => (operation === 'set' && /list:fam:/.test(key) ? 40 : 10));
+    const jam = new Jam({ jwt: { secretKey: SECRET, list: { type: 'white', store } } });
+    const { accessToken, refreshToken } = await jam.genTokenPair({ sub: 'u1' });
+    const outcomes = await Promise.allSettled([
+      jam.refreshTokenPair(refreshToken),
+      jam.refreshTokenPair(refreshToken),
+    ]);
+    expect(outcomes.map((o) => o.status)).to.deep.equal(['rejected', 'rejected']);
+    for (const o of outcomes)
+      expect((o as PromiseRejectedResult).reason).to.include({ code: 'ERR_JWT_REVOKED' });
+    await rejectsWith(jam.verifyJwtToken(accessToken), 'ERR_JWT_REVOKED');
   });
 
   it('validate refreshExpire', () => {

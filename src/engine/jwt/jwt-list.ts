@@ -56,18 +56,33 @@ export class JwtList {
     if (listed !== this.#white) throw JamError.jwtRevoked();
   }
 
-  /** White list: lets the token (or its family) verify from now on. */
+  /**
+   * White list: lets the token (or its family) verify from now on, unless it was revoked. Written, then the
+   * revocation marker read: a revoke whose delete lands before this write has set its marker before that
+   * delete, so the read sees it, whatever the interleaving, and the entry is taken back.
+   */
   async record(payload: JamPayload): Promise<void> {
     if (!this.#white) return;
     const ttl = this.#ttlOf(payload);
-    if (ttl > 0) await this.#store.set(entryOf(payload), 1, ttl);
+    if (ttl <= 0) return;
+    const entry = entryOf(payload);
+    await this.#store.set(entry, 1, ttl);
+    if ((await this.#store.get(`revoked:${entry}`)) !== undefined) {
+      await this.#store.delete(entry);
+      throw JamError.jwtRevoked();
+    }
   }
 
   /** Refuses the token (or its whole family) from now on. */
   async revoke(payload: JamPayload): Promise<void> {
-    if (this.#white) return this.#store.delete(entryOf(payload));
     const ttl = this.#ttlOf(payload);
-    if (ttl > 0) await this.#store.set(entryOf(payload), 1, ttl);
+    const entry = entryOf(payload);
+    if (this.#white) {
+      // The marker first: a record() racing this revoke then either sees it or is deleted below.
+      if (ttl > 0) await this.#store.set(`revoked:${entry}`, 1, ttl);
+      return this.#store.delete(entry);
+    }
+    if (ttl > 0) await this.#store.set(entry, 1, ttl);
   }
 
   /** Marks a refresh token spent; true only for the first caller, across processes on Redis. */

@@ -7,6 +7,7 @@ import type { JwkSet } from './jwt-key-set.js';
 import { JwtList } from './jwt-list.js';
 import type { ResolvedJwtOptions } from './jwt-options.js';
 import { badNumericDate } from './numeric-dates.js';
+import { MAX_JSON_DEPTH, walkJson } from '../walk-json.js';
 import { VerifiedTokenCache, type CacheStats } from './verified-token-cache.js';
 
 export interface MakePayloadOptions {
@@ -66,18 +67,11 @@ export class JwtService {
           'this instance only has public keys and can only verify',
       );
     }
-    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-      throw JamError.invalidArgument('genJwtToken: the payload must be a plain object');
-    }
-    const badDate = badNumericDate(payload);
-    if (badDate) throw JamError.invalidArgument(`genJwtToken: ${badDate} must be a number of seconds`);
+    const json = serialized(payload);
     try {
-      // Serialised here: jsonwebtoken adds an iat to object payloads, and throws on claims named like members
-      // of Object.prototype (`constructor`, `__proto__`), which are valid claim names.
-      return jsonwebtoken.sign(JSON.stringify(payload), signing.key, {
-        algorithm: signing.alg,
-        header: signing.header,
-      });
+      // Signed as serialised here: jsonwebtoken adds an iat to object payloads, and throws on claims named like
+      // members of Object.prototype (`constructor`, `__proto__`), which are valid claim names.
+      return jsonwebtoken.sign(json, signing.key, { algorithm: signing.alg, header: signing.header });
     } catch (err) {
       throw JamError.invalidArgument(`genJwtToken: ${(err as Error).message}`, err);
     }
@@ -169,7 +163,15 @@ export class JwtService {
       throw JamError.jwtInvalid('token was issued in the future', { check: 'iat' });
     }
     // Frozen: one verified payload may be shared by many requests through the cache.
-    return deepFreeze(payload);
+    walkJson(
+      payload,
+      ({ value }) => typeof value === 'object' && value !== null && Object.freeze(value),
+      () =>
+        JamError.jwtInvalid(`payload nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`, {
+          check: 'format',
+        }),
+    );
+    return payload;
   }
 }
 
@@ -187,15 +189,43 @@ const JSONWEBTOKEN_CHECKS: [RegExp, JwtCheck][] = [
 function fromJsonWebTokenError(err: unknown): JamError {
   if (err instanceof jsonwebtoken.TokenExpiredError) return JamError.jwtExpired(err);
   if (err instanceof jsonwebtoken.NotBeforeError) return JamError.jwtNotBefore(err);
-  const message = err instanceof Error ? err.message : '';
-  const check = JSONWEBTOKEN_CHECKS.find(([pattern]) => pattern.test(message))?.[1] ?? 'format';
-  return JamError.jwtInvalid(message.replace(/^jwt /, '') || 'verification failed', { check, cause: err });
+  // jsonwebtoken's own messages name the failed check and never the token; anything else (JSON.parse's
+  // SyntaxError quotes the token's text) gets a fixed reason.
+  if (err instanceof jsonwebtoken.JsonWebTokenError) {
+    const check = JSONWEBTOKEN_CHECKS.find(([pattern]) => pattern.test(err.message))?.[1] ?? 'format';
+    return JamError.jwtInvalid(err.message.replace(/^jwt /, ''), { check, cause: err });
+  }
+  const reason = err instanceof SyntaxError ? 'header or payload is not JSON' : 'verification failed';
+  return JamError.jwtInvalid(reason, { check: 'format', cause: err });
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
+/**
+ * The JSON genJwtToken signs, checked as it will be read: a `toJSON` member (at any depth) changes what is
+ * serialised, so the claims are checked on the serialised text, not on the object the app passed.
+ */
+function serialized(payload: unknown): string {
+  const bad = (problem: string, cause?: unknown) =>
+    JamError.invalidArgument(`genJwtToken: ${problem}`, cause);
+  let json: string | undefined;
+  let signed: unknown;
+  try {
+    json = JSON.stringify(payload);
+    signed = json === undefined ? undefined : JSON.parse(json);
+  } catch (err) {
+    throw bad(
+      err instanceof RangeError ? 'the payload is nested too deeply' : 'the payload is not JSON',
+      err,
+    );
   }
-  return value;
+  if (signed === null || typeof signed !== 'object' || Array.isArray(signed)) {
+    throw bad('the payload must be a plain object');
+  }
+  walkJson(
+    signed,
+    () => undefined,
+    () => bad(`the payload nests deeper than ${MAX_JSON_DEPTH} levels`),
+  );
+  const badDate = badNumericDate(signed as JamPayload);
+  if (badDate) throw bad(`${badDate} must be a number of seconds`);
+  return json!;
 }
