@@ -19,6 +19,12 @@ describe('JamError', () => {
       ERR_OTP_INVALID: 401,
       ERR_OTP_REPLAYED: 401,
       ERR_OTP_LOCKED: 429,
+      ERR_BAD_REQUEST: 400,
+      ERR_PASSKEY_INVALID: 401,
+      ERR_PASSKEY_CHALLENGE: 401,
+      ERR_PASSKEY_COUNTER: 401,
+      ERR_OAUTH2: 401,
+      ERR_PROVIDER_UNAVAILABLE: 503,
     };
     for (const [code, status] of Object.entries(statuses)) {
       const err = new JamError(code as JamErrorCode, 'm');
