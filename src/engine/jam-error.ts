@@ -149,7 +149,7 @@ export class JamError extends Error {
     return new JamError(code, `OTP refused: ${reason}`);
   }
 
-  /** A passkey ceremony refused; `detail` has at least the ceremony. */
+  /** A passkey ceremony refused; `detail` defaults to `{ ceremony }`. */
   static passkeyRefused(
     code: PasskeyRefusalCode,
     ceremony: string,
@@ -158,7 +158,7 @@ export class JamError extends Error {
   ): JamError {
     return new JamError(code, `passkey ${ceremony} refused: ${reason}`, {
       cause,
-      detail: { ceremony, ...detail },
+      detail: detail ?? { ceremony },
     });
   }
 
