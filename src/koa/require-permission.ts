@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
-import { checkPermissionList } from '../engine/authz/permission-name.js';
+import { checkPermissionList } from '../shared/permission-name.js';
 import { JamError } from '../engine/jam-error.js';
-import { authFailureStatus, respondAuthFailure } from './require-payload.js';
+import { respondAuthFailure, unauthenticatedStatus } from './auth-failure.js';
 
 /**
  * Guard for routes: 401 without a payload (503 when the store or the key set was down), 403 unless
@@ -10,12 +10,10 @@ import { authFailureStatus, respondAuthFailure } from './require-payload.js';
  */
 export function requirePermission(permission: string | string[]): Middleware {
   const required = checkPermissionList('requirePermission', permission);
-  const reason = `missing permission ${required.join(' and ')}`;
-  const detail = { permissions: required };
   return async function requirePermission(ctx, next) {
-    if (ctx.state.payload == null) return respondAuthFailure(ctx, authFailureStatus(ctx));
+    if (ctx.state.payload == null) return respondAuthFailure(ctx, unauthenticatedStatus(ctx));
     if (ctx.jam.isAllowed(ctx.state.payload, required)) return next();
-    ctx.state.authError = new JamError('ERR_FORBIDDEN', reason, { detail });
+    ctx.state.authError = JamError.forbidden(required);
     respondAuthFailure(ctx, 403);
   };
 }

@@ -1,4 +1,5 @@
-import { checkSection, checkString, configError } from '../config/option-checks.js';
+import { JamError } from '../jam-error.js';
+import { checkSection, checkString } from '../../shared/option-checks.js';
 
 /** The `authz` section of the Jam config: where permissions come from, and what is never allowed. */
 export interface AuthzOptions {
@@ -28,7 +29,7 @@ export function resolveAuthzOptions(input: AuthzOptions): ResolvedAuthzOptions {
 
 function checkStrings(path: string, value: unknown, { nonEmpty }: { nonEmpty: boolean }): string[] {
   if (!Array.isArray(value) || (nonEmpty && value.length === 0)) {
-    throw configError(`${path} must be ${nonEmpty ? 'a non-empty' : 'an'} array of strings`);
+    throw JamError.config(`${path} must be ${nonEmpty ? 'a non-empty' : 'an'} array of strings`);
   }
   return value.map((item, i) => checkString(`${path}[${i}]`, item));
 }

@@ -47,26 +47,23 @@ export class LoginTransactions {
 
   /** The transaction, removed; ERR_OAUTH2 when there is none for this browser and state, or it is spent or expired. */
   async take(browserKey: string | undefined, state: string | null): Promise<LoginTransaction> {
-    if (!state) throw refused('the callback has no state');
+    if (!state) throw JamError.oauth2Refused('the callback has no state');
     if (browserKey === undefined || !BROWSER_KEY.test(browserKey)) {
-      throw refused('the browser has no login transaction cookie');
+      throw JamError.oauth2Refused('the browser has no login transaction cookie');
     }
     const key = keyOf(browserKey, state);
     const transaction = await this.#store.get<LoginTransaction>(key);
-    if (transaction === undefined) throw refused('no login transaction for this state and browser');
+    if (transaction === undefined)
+      throw JamError.oauth2Refused('no login transaction for this state and browser');
     // Racing callbacks (a replayed URL) may all read it; exactly one claims it.
     if (!(await this.#store.claim(`used:${key}`, this.#ttlMs)))
-      throw refused('login transaction already used');
+      throw JamError.oauth2Refused('login transaction already used');
     await this.#store.delete(key);
-    if (transaction.expiresAt <= Date.now()) throw refused('login transaction expired');
+    if (transaction.expiresAt <= Date.now()) throw JamError.oauth2Refused('login transaction expired');
     return transaction;
   }
 }
 
 function keyOf(browserKey: string, state: string): string {
   return `tx:${hash('sha256', `${browserKey}.${state}`, 'base64url')}`;
-}
-
-export function refused(reason: string, cause?: unknown): JamError {
-  return new JamError('ERR_OAUTH2', `login refused: ${reason}`, cause === undefined ? undefined : { cause });
 }

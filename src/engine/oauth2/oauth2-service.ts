@@ -1,9 +1,8 @@
 import type * as OpenIdClient from 'openid-client' with { 'resolution-mode': 'import' };
-import { configError } from '../config/option-checks.js';
 import { requireOptional } from '../config/require-optional.js';
 import { openStore } from '../store/open-store.js';
 import { JamStore } from '../store/jam-store.js';
-import { LoginTransactions, refused } from './login-transactions.js';
+import { LoginTransactions } from './login-transactions.js';
 import type {
   BeginLoginOptions,
   CompleteLoginOptions,
@@ -13,7 +12,8 @@ import type {
 } from './oauth2-login.js';
 import type { ResolvedOAuth2Options, ResolvedProvider } from './oauth2-options.js';
 import { providerFailure } from './provider-failure.js';
-import { safeReturnTo } from './safe-return-to.js';
+import { safeReturnTo } from '../../shared/safe-return-to.js';
+import { JamError } from '../jam-error.js';
 
 type Client = typeof OpenIdClient;
 type Configuration = OpenIdClient.Configuration;
@@ -73,7 +73,7 @@ export class OAuth2Service {
     const params = new URLSearchParams(options.query);
     const transaction = await this.#transactions.take(options.browserKey, params.get('state'));
     // Mix-up defence: the callback of one provider never completes a login started at another.
-    if (transaction.provider !== name) throw refused(`login was started for another provider`);
+    if (transaction.provider !== name) throw JamError.oauth2Refused(`login was started for another provider`);
     const client = this.#client;
     try {
       const config = await this.#configuration(provider);
@@ -90,7 +90,7 @@ export class OAuth2Service {
         ? await this.#oidcClaims(config, response.access_token, response.claims())
         : await this.#mappedProfile(provider, response.access_token);
       if (typeof claims.sub !== 'string' || claims.sub === '')
-        throw refused(`${name}: the profile has no id`);
+        throw JamError.oauth2Refused(`${name}: the profile has no id`);
       return {
         provider: name,
         claims,
@@ -113,7 +113,7 @@ export class OAuth2Service {
 
   #provider(name: string): ResolvedProvider {
     const provider = this.#options.providers.get(name);
-    if (provider === undefined) throw configError(`oauth2: no provider named "${name}" is configured`);
+    if (provider === undefined) throw JamError.config(`oauth2: no provider named "${name}" is configured`);
     return provider;
   }
 
@@ -123,7 +123,7 @@ export class OAuth2Service {
     accessToken: string,
     idToken: OpenIdClient.IDToken | undefined,
   ): Promise<OAuth2Claims> {
-    if (idToken === undefined) throw refused('no ID token'); // idTokenExpected already refuses this
+    if (idToken === undefined) throw JamError.oauth2Refused('no ID token'); // idTokenExpected already refuses this
     if (config.serverMetadata().userinfo_endpoint === undefined) return { ...idToken };
     // fetchUserInfo refuses a userinfo response about another `sub`.
     const userinfo = await this.#client.fetchUserInfo(config, accessToken, idToken.sub);

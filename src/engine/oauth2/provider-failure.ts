@@ -1,5 +1,4 @@
 import { isJamError, JamError } from '../jam-error.js';
-import { refused } from './login-transactions.js';
 
 /**
  * What a failed call to the provider means for the user: the provider down, unreachable, too slow or
@@ -9,11 +8,9 @@ import { refused } from './login-transactions.js';
 export function providerFailure(provider: string, err: unknown): JamError {
   if (isJamError(err)) return err;
   if (isOutage(err)) {
-    return new JamError('ERR_PROVIDER_UNAVAILABLE', `identity provider ${provider} is unavailable`, {
-      cause: err,
-    });
+    return JamError.providerUnavailable(provider, err);
   }
-  return refused(`${provider}: ${describe(err)}`, err);
+  return JamError.oauth2Refused(`${provider}: ${describe(err)}`, err);
 }
 
 function isOutage(err: unknown): boolean {

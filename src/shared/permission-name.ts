@@ -1,4 +1,4 @@
-import { JamError } from '../jam-error.js';
+import { JamError } from '../engine/jam-error.js';
 
 /** `resource:action` names: non-empty segments separated by `:`, with no space and no `*`. */
 const PERMISSION = /^[^\s:*]+(?::[^\s:*]+)*$/;
@@ -6,8 +6,7 @@ const PERMISSION = /^[^\s:*]+(?::[^\s:*]+)*$/;
 /** A permission a route requires (from code, not from a token); ERR_INVALID_ARGUMENT when malformed. */
 export function checkPermissionName(owner: string, permission: unknown): string {
   if (typeof permission !== 'string' || !PERMISSION.test(permission)) {
-    throw new JamError(
-      'ERR_INVALID_ARGUMENT',
+    throw JamError.invalidArgument(
       `${owner}: a required permission must be a string of non-empty segments separated by ':', ` +
         `without spaces or '*'`,
     );
@@ -19,7 +18,7 @@ export function checkPermissionName(owner: string, permission: unknown): string 
 export function checkPermissionList(owner: string, required: unknown): readonly string[] {
   const list = Array.isArray(required) ? required : [required];
   if (list.length === 0) {
-    throw new JamError('ERR_INVALID_ARGUMENT', `${owner}: name at least one required permission`);
+    throw JamError.invalidArgument(`${owner}: name at least one required permission`);
   }
   return list.map((permission) => checkPermissionName(owner, permission));
 }
