@@ -1,11 +1,12 @@
+import { resolveAuthzOptions } from './authz/authz-options.js';
+import { PermissionPolicy } from './authz/permission-policy.js';
 import { loadConfig } from './config/load-config.js';
-import { configError } from './config/option-checks.js';
 import type { JamConfig } from './jam-config.js';
 import type { JamPayload } from './jam-payload.js';
 import type { JwkSet } from './jwt/jwt-key-set.js';
 import { resolveJwtOptions } from './jwt/jwt-options.js';
 import { JwtService, type MakePayloadOptions, type VerifyJwtOptions } from './jwt/jwt-service.js';
-import type { TokenPair } from './jwt/token-pairs.js';
+import { TokenPairs, type TokenPair } from './jwt/token-pairs.js';
 import type { CacheStats } from './jwt/verified-token-cache.js';
 import type {
   BeginLoginOptions,
@@ -32,6 +33,8 @@ import { PasskeyService } from './passkeys/passkey-service.js';
 import type { SessionData } from './session/session-data.js';
 import { resolveSessionOptions } from './session/session-options.js';
 import { SessionService } from './session/session-service.js';
+import { checkPermissionList } from '../shared/permission-name.js';
+import { JamError } from './jam-error.js';
 
 /**
  * One configured instance for the whole app: JWT, sessions, one-time passwords, passkeys and sign-in with
@@ -40,19 +43,26 @@ import { SessionService } from './session/session-service.js';
  */
 export class Jam {
   readonly #jwt?: JwtService;
+  readonly #pairs?: TokenPairs;
   readonly #session?: SessionService;
   readonly #otp?: OtpService;
   readonly #oauth2?: OAuth2Service;
   readonly #passkeys?: PasskeyService;
+  readonly #authz?: PermissionPolicy;
 
   /** @param config a config object, or the path of a JSON file that may use ${VAR} and ${VAR:-default}. */
   constructor(config?: JamConfig | string) {
-    const { jwt, session, otp, oauth2, passkeys } = loadConfig(config);
-    this.#jwt = jwt === undefined ? undefined : new JwtService(resolveJwtOptions(jwt));
+    const { jwt, session, otp, oauth2, passkeys, authz } = loadConfig(config);
+    if (jwt !== undefined) {
+      const options = resolveJwtOptions(jwt);
+      this.#jwt = new JwtService(options);
+      this.#pairs = new TokenPairs(this.#jwt, this.#jwt.list, options.refreshExpire);
+    }
     this.#session = session === undefined ? undefined : new SessionService(resolveSessionOptions(session));
     this.#otp = otp === undefined ? undefined : new OtpService(resolveOtpOptions(otp));
     this.#oauth2 = oauth2 === undefined ? undefined : new OAuth2Service(resolveOAuth2Options(oauth2));
     this.#passkeys = passkeys === undefined ? undefined : new PasskeyService(resolvePasskeyOptions(passkeys));
+    this.#authz = authz === undefined ? undefined : new PermissionPolicy(resolveAuthzOptions(authz));
   }
 
   /** `data` plus `iat`, `exp` and a random `jti` (and `iss`/`aud` when configured); fields of `data` win. */
@@ -83,12 +93,12 @@ export class Jam {
 
   /** A short-lived access token and a long-lived refresh token for `data`, starting a new family; needs jwt.list. */
   async genTokenPair<T extends object>(data: T): Promise<TokenPair> {
-    return this.#jwtService().pairs.generate(data);
+    return this.#tokenPairs().generate(data);
   }
 
   /** Spends the refresh token for a new pair; a spent one presented again revokes its family (ERR_JWT_REVOKED). */
   async refreshTokenPair(refreshToken: string): Promise<TokenPair> {
-    return this.#jwtService().pairs.refresh(refreshToken);
+    return this.#tokenPairs().refresh(refreshToken);
   }
 
   /** The public JWK Set of the configured asymmetric keys (empty for HS* keys, which are secret). */
@@ -201,6 +211,15 @@ export class Jam {
     return this.#passkeyService().verifyLogin(answer, lookup);
   }
 
+  /**
+   * Whether the payload's grants (the `authz.claims`) cover every permission named, and `authz.deny` none of
+   * them; false for a missing payload. Throws ERR_INVALID_ARGUMENT for a malformed permission name.
+   */
+  isAllowed(payload: JamPayload | null | undefined, permission: string | readonly string[]): boolean {
+    const required = checkPermissionList('isAllowed', permission);
+    return this.#authzPolicy().isAllowed(payload, required);
+  }
+
   /** Releases what this instance opened (store connections it created from URLs). */
   async close(): Promise<void> {
     await this.#jwt?.close();
@@ -211,32 +230,46 @@ export class Jam {
   }
 
   #jwtService(): JwtService {
-    if (this.#jwt === undefined)
-      throw configError('JWT is not configured: add a `jwt` section to the Jam config');
-    return this.#jwt;
+    return configured(this.#jwt, 'JWT is not configured: add a `jwt` section to the Jam config');
+  }
+
+  #tokenPairs(): TokenPairs {
+    return configured(this.#pairs, 'JWT is not configured: add a `jwt` section to the Jam config');
   }
 
   #sessionService(): SessionService {
-    if (this.#session === undefined)
-      throw configError('sessions are not configured: add a `session` section to the Jam config');
-    return this.#session;
+    return configured(
+      this.#session,
+      'sessions are not configured: add a `session` section to the Jam config',
+    );
   }
 
   #oauth2Service(): OAuth2Service {
-    if (this.#oauth2 === undefined)
-      throw configError('OAuth2 login is not configured: add an `oauth2` section to the Jam config');
-    return this.#oauth2;
+    return configured(
+      this.#oauth2,
+      'OAuth2 login is not configured: add an `oauth2` section to the Jam config',
+    );
+  }
+
+  #authzPolicy(): PermissionPolicy {
+    if (this.#authz === undefined)
+      throw JamError.config('permissions are not configured: add an `authz` section to the Jam config');
+    return this.#authz;
   }
 
   #otpService(): OtpService {
-    if (this.#otp === undefined)
-      throw configError('OTP is not configured: add an `otp` section to the Jam config');
-    return this.#otp;
+    return configured(this.#otp, 'OTP is not configured: add an `otp` section to the Jam config');
   }
 
   #passkeyService(): PasskeyService {
-    if (this.#passkeys === undefined)
-      throw configError('passkeys are not configured: add a `passkeys` section to the Jam config');
-    return this.#passkeys;
+    return configured(
+      this.#passkeys,
+      'passkeys are not configured: add a `passkeys` section to the Jam config',
+    );
   }
+}
+
+function configured<T>(part: T | undefined, message: string): T {
+  if (part === undefined) throw JamError.config(message);
+  return part;
 }

@@ -1,10 +1,11 @@
 import type { Context, Middleware } from 'koa';
-import { isJamError, type JamError } from '../engine/jam-error.js';
+import { isJamError, JamError } from '../engine/jam-error.js';
 import type { Jam } from '../engine/jam.js';
 import type { OAuth2Login } from '../engine/oauth2/oauth2-login.js';
-import { safeReturnTo } from '../engine/oauth2/safe-return-to.js';
+import { safeReturnTo } from '../shared/safe-return-to.js';
+import { checkFunction, checkSection, checkString } from '../shared/option-checks.js';
 import { assertJam } from './jam-context.js';
-import { respondAuthFailure } from './require-payload.js';
+import { respondAuthFailure } from './auth-failure.js';
 
 export interface JamOAuth2Options {
   /** `GET <prefix>/<provider>/login` and `GET <prefix>/<provider>/callback`. Default `/auth`. */
@@ -24,17 +25,17 @@ export interface JamOAuth2Options {
  */
 export function jamOAuth2(jam: Jam, options: JamOAuth2Options): Middleware {
   assertJam('jamOAuth2', jam);
-  const { prefix = '/auth', onLogin, onError, cookieName = 'jam_oauth2' } = options ?? {};
+  checkSection('jamOAuth2', options, ['prefix', 'onLogin', 'onError', 'cookieName']);
+  const { prefix = '/auth', onLogin, onError, cookieName = 'jam_oauth2' } = options;
   if (typeof prefix !== 'string' || !/^\/(.*[^/])?$/.test(prefix)) {
-    throw new TypeError('jamOAuth2: prefix must start with / and not end with /');
+    throw JamError.config('jamOAuth2.prefix must start with / and not end with /');
   }
-  if (typeof onLogin !== 'function') throw new TypeError('jamOAuth2: onLogin must be a function');
-  if (onError !== undefined && typeof onError !== 'function') {
-    throw new TypeError('jamOAuth2: onError must be a function');
-  }
+  checkFunction('jamOAuth2.onLogin', onLogin);
+  if (onError !== undefined) checkFunction('jamOAuth2.onError', onError);
+  checkString('jamOAuth2.cookieName', cookieName);
   const providers = new Set(jam.oauth2Providers());
   if (providers.size === 0) {
-    throw new TypeError('jamOAuth2: no identity provider: add an `oauth2` section to the Jam config');
+    throw JamError.config('jamOAuth2: no identity provider: add an `oauth2` section to the Jam config');
   }
   const base = prefix === '/' ? '' : prefix;
   const route = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/([^/]+)/(login|callback)$`);

@@ -1,6 +1,6 @@
 import { hash, randomBytes } from 'node:crypto';
+import { JamError } from '../jam-error.js';
 import type { JamStore } from '../store/jam-store.js';
-import { loginRefused } from './login-refused.js';
 
 /** What the server keeps between the redirect to the provider and the callback. */
 export interface LoginTransaction {
@@ -46,17 +46,17 @@ export class LoginTransactions {
 
   /** The transaction, removed; ERR_OAUTH2 when there is none for this browser and state (wrong, spent or expired). */
   async take(browserKey: string | undefined, state: string | null): Promise<LoginTransaction> {
-    if (!state) throw loginRefused('no-state', 'the callback has no state');
+    if (!state) throw JamError.oauth2Refused('no-state', 'the callback has no state');
     if (browserKey === undefined || !BROWSER_KEY.test(browserKey)) {
-      throw loginRefused('no-cookie', 'the browser has no login transaction cookie');
+      throw JamError.oauth2Refused('no-cookie', 'the browser has no login transaction cookie');
     }
     const key = keyOf(browserKey, state);
     const transaction = await this.#store.get<LoginTransaction>(key);
     if (transaction === undefined)
-      throw loginRefused('unknown', 'no login transaction for this state and browser');
+      throw JamError.oauth2Refused('unknown', 'no login transaction for this state and browser');
     // Racing callbacks (a replayed URL) may all read it; exactly one claims it.
     if (!(await this.#store.claim(`used:${key}`, this.#ttlMs)))
-      throw loginRefused('replayed', 'login transaction already used');
+      throw JamError.oauth2Refused('replayed', 'login transaction already used');
     await this.#store.delete(key);
     return transaction;
   }

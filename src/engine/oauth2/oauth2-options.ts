@@ -1,12 +1,7 @@
-import {
-  checkOneOf,
-  checkPositiveNumber,
-  checkSection,
-  checkString,
-  configError,
-} from '../config/option-checks.js';
+import { checkOneOf, checkPositiveNumber, checkSection, checkString } from '../../shared/option-checks.js';
 import type { StoreOption } from '../store/open-store.js';
 import { defaultProfile, PRESETS, type OAuth2Preset, type ProfileMapper } from './provider-presets.js';
+import { JamError } from '../jam-error.js';
 
 /** One identity provider. An OpenID Connect one (`scope` has `openid`) needs `issuer`; the rest comes from discovery unless given. */
 export interface OAuth2ProviderOptions {
@@ -90,17 +85,17 @@ export function resolveOAuth2Options(input: OAuth2Options): ResolvedOAuth2Option
   const options = { ...DEFAULTS, ...input };
   const providers = new Map<string, ResolvedProvider>();
   if (options.providers === null || typeof options.providers !== 'object') {
-    throw configError('oauth2.providers must be an object of providers by name');
+    throw JamError.config('oauth2.providers must be an object of providers by name');
   }
   for (const [name, provider] of Object.entries(options.providers)) {
     if (!PROVIDER_NAME.test(name)) {
-      throw configError(
+      throw JamError.config(
         `oauth2.providers: "${name}" is not a valid provider name (letters, digits, - and _)`,
       );
     }
     providers.set(name, resolveProvider(name, provider));
   }
-  if (providers.size === 0) throw configError('oauth2.providers must name at least one provider');
+  if (providers.size === 0) throw JamError.config('oauth2.providers must name at least one provider');
   return {
     providers,
     store: options.store,
@@ -135,8 +130,8 @@ function resolveProvider(name: string, input: unknown): ResolvedProvider {
   const userinfo = url('userinfoEndpoint');
   const jwks = url('jwksUri');
   const redirectUri = url('redirectUri');
-  if (redirectUri === undefined) throw configError(`${path}.redirectUri is required`);
-  if (oidc && issuer === undefined) throw configError(`${path}.issuer is required for OpenID Connect`);
+  if (redirectUri === undefined) throw JamError.config(`${path}.redirectUri is required`);
+  if (oidc && issuer === undefined) throw JamError.config(`${path}.issuer is required for OpenID Connect`);
   const explicit = authorization !== undefined || token !== undefined;
   if (explicit || !oidc) {
     const needed: Array<[string, string | undefined]> = [
@@ -146,7 +141,7 @@ function resolveProvider(name: string, input: unknown): ResolvedProvider {
     ];
     const missing = needed.filter(([, value]) => value === undefined).map(([option]) => option);
     if (missing.length > 0) {
-      throw configError(
+      throw JamError.config(
         `${path} needs ${missing.join(', ')}` + (oidc ? ' (or only issuer, for discovery)' : ''),
       );
     }
@@ -179,10 +174,10 @@ function checkUrl(path: string, value: unknown): URL {
     parsed = undefined;
   }
   if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-    throw configError(`${path} must be an https:// URL`);
+    throw JamError.config(`${path} must be an https:// URL`);
   }
   if (parsed.protocol === 'http:' && !LOOPBACK_HOSTS.has(parsed.hostname)) {
-    throw configError(
+    throw JamError.config(
       `${path} must use https:// (http:// is accepted only for 127.0.0.1, [::1] and localhost)`,
     );
   }

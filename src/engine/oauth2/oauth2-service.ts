@@ -1,9 +1,7 @@
 import type * as OpenIdClient from 'openid-client' with { 'resolution-mode': 'import' };
-import { configError } from '../config/option-checks.js';
 import { requireOptional } from '../config/require-optional.js';
 import { openStore } from '../store/open-store.js';
 import { JamStore } from '../store/jam-store.js';
-import { loginRefused } from './login-refused.js';
 import { LoginTransactions } from './login-transactions.js';
 import type {
   BeginLoginOptions,
@@ -14,7 +12,8 @@ import type {
 } from './oauth2-login.js';
 import type { ResolvedOAuth2Options, ResolvedProvider } from './oauth2-options.js';
 import { providerFailure } from './provider-failure.js';
-import { safeReturnTo } from './safe-return-to.js';
+import { safeReturnTo } from '../../shared/safe-return-to.js';
+import { JamError } from '../jam-error.js';
 
 type Client = typeof OpenIdClient;
 type Configuration = OpenIdClient.Configuration;
@@ -75,7 +74,9 @@ export class OAuth2Service {
     const transaction = await this.#transactions.take(options.browserKey, params.get('state'));
     // Mix-up defence: the callback of one provider never completes a login started at another.
     if (transaction.provider !== name)
-      throw loginRefused('wrong-provider', 'login was started for another provider', { provider: name });
+      throw JamError.oauth2Refused('wrong-provider', 'login was started for another provider', {
+        provider: name,
+      });
     const client = this.#client;
     try {
       const config = await this.#configuration(provider);
@@ -92,7 +93,7 @@ export class OAuth2Service {
         ? await this.#oidcClaims(config, response.access_token, response.claims())
         : await this.#mappedProfile(provider, response.access_token);
       if (typeof claims.sub !== 'string' || claims.sub === '')
-        throw loginRefused('no-subject', `${name}: the profile has no id`, { provider: name });
+        throw JamError.oauth2Refused('no-subject', `${name}: the profile has no id`, { provider: name });
       return {
         provider: name,
         claims,
@@ -115,7 +116,7 @@ export class OAuth2Service {
 
   #provider(name: string): ResolvedProvider {
     const provider = this.#options.providers.get(name);
-    if (provider === undefined) throw configError(`oauth2: no provider named "${name}" is configured`);
+    if (provider === undefined) throw JamError.config(`oauth2: no provider named "${name}" is configured`);
     return provider;
   }
 
@@ -125,7 +126,7 @@ export class OAuth2Service {
     accessToken: string,
     idToken: OpenIdClient.IDToken | undefined,
   ): Promise<OAuth2Claims> {
-    if (idToken === undefined) throw loginRefused('exchange', 'no ID token'); // idTokenExpected already refuses this
+    if (idToken === undefined) throw JamError.oauth2Refused('exchange', 'no ID token'); // idTokenExpected already refuses this
     if (config.serverMetadata().userinfo_endpoint === undefined) return { ...idToken };
     // fetchUserInfo refuses a userinfo response about another `sub`.
     const userinfo = await this.#client.fetchUserInfo(config, accessToken, idToken.sub);

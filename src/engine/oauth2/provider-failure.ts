@@ -1,5 +1,4 @@
 import { isJamError, JamError } from '../jam-error.js';
-import { loginRefused } from './login-refused.js';
 
 /**
  * What a failed call to the provider means for the user: the provider down, unreachable, too slow or
@@ -8,19 +7,14 @@ import { loginRefused } from './login-refused.js';
  */
 export function providerFailure(provider: string, err: unknown): JamError {
   if (isJamError(err)) return err;
-  if (isOutage(err)) {
-    return new JamError('ERR_PROVIDER_UNAVAILABLE', `identity provider ${provider} is unavailable`, {
-      cause: err,
-      detail: { provider },
-    });
-  }
+  if (isOutage(err)) return JamError.providerUnavailable(provider, err);
   const e = err as { name?: unknown; error?: unknown; message?: unknown; cause?: unknown };
   const error = typeof e?.error === 'string' ? e.error : undefined;
   // openid-client wraps the specific message (e.g. which claim failed) as the cause; values stay in its fields.
   const detail = e?.cause instanceof Error ? ` (${e.cause.message})` : '';
   const message = `${provider}: ${error ? `${error}: ` : ''}${typeof e?.message === 'string' ? e.message : 'error'}${detail}`;
   const reason = e?.name === 'AuthorizationResponseError' ? 'denied' : 'exchange';
-  return loginRefused(reason, message, { provider, error, cause: err });
+  return JamError.oauth2Refused(reason, message, { provider, error, cause: err });
 }
 
 function isOutage(err: unknown): boolean {

@@ -1,8 +1,9 @@
 import Keyv from 'keyv';
-import { checkPositiveNumber, configError } from '../config/option-checks.js';
+import { checkPositiveNumber } from '../../shared/option-checks.js';
 import { requireOptional } from '../config/require-optional.js';
 import { JamStore } from './jam-store.js';
 import { MemoryStore } from './memory-store.js';
+import { JamError } from '../jam-error.js';
 
 /** A Keyv instance, or a URL: `redis://…` / `rediss://…` (needs @keyv/redis), `sqlite://path` (needs @keyv/sqlite). */
 export type StoreOption = Keyv | string;
@@ -30,12 +31,12 @@ export function openStore(option: StoreOption | undefined, options: OpenStoreOpt
     return new JamStore(new Keyv({ store: new MemoryStore(), ...JSON_VALUES }), { ...common, owned: true });
   if (option instanceof Keyv) return new JamStore(option, { ...common, owned: false });
   if (typeof option !== 'string')
-    throw configError(`${options.path} must be a Keyv instance or a URL string`);
+    throw JamError.config(`${options.path} must be a Keyv instance or a URL string`);
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(option)?.[1]?.toLowerCase();
   if (scheme === 'redis' || scheme === 'rediss')
     return new JamStore(openRedis(option, timeoutMs, options.path), { ...common, owned: true });
   if (scheme === 'sqlite') return new JamStore(openSqlite(option, options.path), { ...common, owned: true });
-  throw configError(
+  throw JamError.config(
     `${options.path}: unsupported store URL scheme ${scheme ?? '(none)'}; use redis://, rediss:// or sqlite://`,
   );
 }
@@ -73,9 +74,11 @@ function openRedis(url: string, timeoutMs: number, path: string): Keyv {
   const getClient = store.getClient.bind(store);
   const disconnect = store.disconnect.bind(store);
   store.getClient = async () => {
-    // KeyvRedis would silently reconnect a closed client, and that connection would keep the process alive.
+    await connected;
+    // KeyvRedis would silently reconnect a closed client, and that connection would keep the process alive;
+    // checked after the wait too, for calls made before a first connection that close() ended.
     if (closed) throw new Error('the store has been closed');
-    return (await connected, getClient());
+    return getClient();
   };
   store.disconnect = async (force?: boolean) => {
     if (closed) return;
