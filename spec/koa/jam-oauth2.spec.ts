@@ -352,6 +352,21 @@ describe('jamOAuth2 against a real OpenID Provider', function () {
     expect(seen.logins).to.have.length(0);
   });
 
+  it('refuses bad options at creation, naming them (ERR_CONFIG)', () => {
+    const onLogin = () => undefined;
+    const bad: Array<[() => unknown, RegExp]> = [
+      [() => jamOAuth2(jam, { onLogin, prefix: 'auth' }), /jamOAuth2.prefix must start with \//],
+      [() => jamOAuth2(jam, { onLogin, prefix: '/auth/' }), /jamOAuth2.prefix must start with \//],
+      [() => jamOAuth2(jam, {} as JamOAuth2Options), /jamOAuth2.onLogin/],
+      [
+        () => jamOAuth2(jam, { onLogin, onEror: onLogin } as JamOAuth2Options),
+        /unknown option jamOAuth2.onEror/,
+      ],
+      [() => jamOAuth2(new Jam({ session: {} }), { onLogin }), /no identity provider/],
+    ];
+    for (const [make, message] of bad) expect(make).to.throw(JamError, message);
+  });
+
   it('leaves other paths and unknown providers to the next middleware', async () => {
     const browser = new CookieBrowser();
     expect(await (await browser.get(`${appServer.origin}/auth/nope/login`)).json()).to.deep.equal({
