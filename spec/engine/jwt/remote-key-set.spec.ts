@@ -92,6 +92,23 @@ describe('jwt.jwks: tokens of an identity provider (real oidc-provider on loopba
     expect(jam.jwks()).to.deep.equal({ keys: [] });
   });
 
+  it('revokes the provider’s tokens by subject (jwt.list)', async () => {
+    const jam = new Jam({
+      jwt: {
+        jwks: { uri: `${idp.issuer}/jwks` },
+        issuer: idp.issuer,
+        audience: 'orders-api',
+        list: { type: 'black' },
+      },
+    });
+    const token = await idp.accessToken();
+    await jam.verifyJwtToken(token);
+    await jam.revokeSubject('orders-worker');
+    await rejectsWith(jam.verifyJwtToken(token), 'ERR_JWT_REVOKED');
+    clock.tick(1000);
+    expect(await jam.verifyJwtToken(await idp.accessToken())).to.include({ sub: 'orders-worker' });
+  });
+
   it('finds the JWK Set through discovery', async () => {
     const jam = remoteJam(idp, { issuer: idp.issuer });
     expect(await jam.verifyJwtToken(await idp.accessToken())).to.include({ sub: 'orders-worker' });

@@ -125,6 +125,12 @@ export class JwtService {
     await this.list.revoke(await this.verify(token, { checkExp: false }));
   }
 
+  async revokeSubject(sub: unknown): Promise<void> {
+    if (this.list === undefined)
+      throw JamError.config('revokeSubject needs a list: add jwt.list to the config');
+    await this.list.revokeSubject(sub);
+  }
+
   jwks(): JwkSet {
     return this.#options.keys.jwks();
   }
