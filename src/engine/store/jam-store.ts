@@ -30,6 +30,7 @@ export class JamStore {
     this.#options = options;
     this.#inProcess = keyv.store instanceof MemoryStore;
     this.#redis = redisAdapter(keyv.store);
+    if (this.#redis) failClosed(this.#redis);
     keyv.throwOnErrors = true;
     // Errors surface as rejected calls; without a listener an `error` event would crash the process.
     keyv.on('error', () => {});
@@ -41,6 +42,15 @@ export class JamStore {
 
   get<T>(key: string): Promise<T | undefined> {
     return this.#bounded('read', () => this.#keyv.get<T>(this.#options.prefix + key));
+  }
+
+  /** Several keys in one store call where the store can (Redis MGET: one round trip when they share a slot). */
+  getMany<T>(keys: string[]): Promise<(T | undefined)[]> {
+    const full = keys.map((key) => this.#options.prefix + key);
+    // Keyv's fallback for stores without getMany would turn an outage into "absent" (Promise.allSettled).
+    if (typeof this.#keyv.store.getMany !== 'function')
+      return Promise.all(keys.map((key) => this.get<T>(key)));
+    return this.#bounded('read', () => this.#keyv.getMany<T>(full));
   }
 
   /** `ttlMs` 0 keeps the entry until it is deleted or overwritten. */
@@ -56,22 +66,25 @@ export class JamStore {
   }
 
   /**
-   * Writes `key` only if it is absent; true for the one caller that wrote it. Atomic across processes on
-   * Redis (SET NX); on other stores the calls are serialized within this process only.
+   * Writes `value` under `key` only if it is absent; true for the one caller that wrote it (`ttlMs` 0: kept
+   * until deleted). Atomic across processes on Redis (SET NX); on other stores the calls are serialized
+   * within this process only.
    */
-  claim(key: string, ttlMs: number): Promise<boolean> {
+  claim(key: string, ttlMs: number, value: unknown = true): Promise<boolean> {
     const full = this.#options.prefix + key;
     const redis = this.#redis;
     return this.#bounded('claim', async () => {
       if (redis) {
-        const stored = await this.#keyv.serializeData({ value: true, expires: Date.now() + ttlMs });
+        const expires = ttlMs > 0 ? Date.now() + ttlMs : undefined;
+        const stored = await this.#keyv.serializeData({ value, expires });
         const client = await redis.getClient();
         const redisKey = redis.createKeyPrefix(keyvKey(this.#keyv, full), redis.namespace);
-        return (await client.set(redisKey, stored as string, { NX: true, PX: ttlMs })) === 'OK';
+        const options = ttlMs > 0 ? { NX: true, PX: ttlMs } : { NX: true };
+        return (await client.set(redisKey, stored as string, options)) === 'OK';
       }
       return mutexOf(this.#keyv).run(full, async () => {
         if ((await this.#keyv.get(full)) !== undefined) return false;
-        return this.#keyv.set(full, true, ttlMs);
+        return this.#keyv.set(full, value, ttlMs);
       });
     });
   }
@@ -85,13 +98,14 @@ export class JamStore {
     try {
       // koa-jam's in-process store answers at once; a timer per call would only cost time (~2 µs a request).
       if (this.#inProcess) return await call();
+      const connecting = this.#connecting();
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
           () => reject(this.#unavailable(operation, `no answer within ${this.#options.timeoutMs} ms`)),
           this.#options.timeoutMs,
         );
       });
-      return await Promise.race([call(), timeout]);
+      return await Promise.race([connecting ? connecting.then(call) : call(), timeout]);
     } catch (err) {
       throw err instanceof JamError
         ? err
@@ -101,6 +115,26 @@ export class JamStore {
     }
   }
 
+  /** undefined: not tried yet; null: connected once (node-redis reconnects by itself from then on). */
+  #firstConnection: Promise<unknown> | undefined | null;
+
+  /**
+   * A Redis client handed in unconnected: @keyv/redis would start connecting on the first call, and calls made
+   * meanwhile would fail. All calls wait for that one first connection instead (bounded by the timeout).
+   */
+  #connecting(): Promise<unknown> | undefined {
+    const redis = this.#redis;
+    if (redis === undefined || this.#firstConnection === null) return undefined;
+    this.#firstConnection ??= redis.getClient().then(
+      () => void (this.#firstConnection = null),
+      (err) => {
+        this.#firstConnection = undefined; // the next call tries again
+        throw err;
+      },
+    );
+    return this.#firstConnection;
+  }
+
   #unavailable(operation: string, reason: string, cause?: unknown): JamError {
     return new JamError('ERR_STORE_UNAVAILABLE', `${this.#options.purpose} ${operation} failed: ${reason}`, {
       cause,
@@ -108,9 +142,11 @@ export class JamStore {
   }
 }
 
-/** The part of @keyv/redis's adapter claim() needs (duck-typed: the adapter is an optional peer). */
+/** The part of @keyv/redis's adapter JamStore needs (duck-typed: the adapter is an optional peer). */
 interface RedisAdapter {
   namespace?: string;
+  throwOnErrors?: boolean;
+  throwOnConnectError?: boolean;
   getClient(): Promise<{ set(key: string, value: string, options: object): Promise<string | null> }>;
   createKeyPrefix(key: string, namespace?: string): string;
 }
@@ -120,6 +156,16 @@ function redisAdapter(store: unknown): RedisAdapter | undefined {
   return typeof candidate?.getClient === 'function' && typeof candidate.createKeyPrefix === 'function'
     ? (candidate as RedisAdapter)
     : undefined;
+}
+
+/**
+ * @keyv/redis answers "absent" or "done" when a command fails (`throwOnErrors: false` is its default), so a
+ * cluster that is down would read as "no session", "not revoked", "not locked". Whoever built the adapter,
+ * koa-jam needs the error: both switches are turned on, for the stores it opens and for a Keyv handed in.
+ */
+function failClosed(redis: RedisAdapter): void {
+  redis.throwOnErrors = true;
+  redis.throwOnConnectError = true;
 }
 
 /** The key Keyv hands its adapter (Keyv's own namespace prefix, when it uses one). */

@@ -3,7 +3,11 @@ import { checkPositiveNumber, configError } from '../config/option-checks.js';
 import { JamStore } from './jam-store.js';
 import { MemoryStore } from './memory-store.js';
 
-/** A Keyv instance, or a URL: `redis://…` / `rediss://…` (needs @keyv/redis), `sqlite://path` (needs @keyv/sqlite). */
+/**
+ * A Keyv instance, or a URL: `redis://…` / `rediss://…` (needs @keyv/redis), a Redis Cluster as
+ * `redis+cluster://host:port,host:port` (any reachable nodes; the rest are discovered), `sqlite://path`
+ * (needs @keyv/sqlite).
+ */
 export type StoreOption = Keyv | string;
 
 export interface OpenStoreOptions {
@@ -31,33 +35,33 @@ export function openStore(option: StoreOption | undefined, options: OpenStoreOpt
   if (typeof option !== 'string')
     throw configError(`${options.path} must be a Keyv instance or a URL string`);
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(option)?.[1]?.toLowerCase();
-  if (scheme === 'redis' || scheme === 'rediss')
+  if (scheme === 'redis' || scheme === 'rediss' || scheme === 'redis+cluster' || scheme === 'rediss+cluster')
     return new JamStore(openRedis(option, timeoutMs, options.path), { ...common, owned: true });
   if (scheme === 'sqlite') return new JamStore(openSqlite(option, options.path), { ...common, owned: true });
   throw configError(
-    `${options.path}: unsupported store URL scheme ${scheme ?? '(none)'}; use redis://, rediss:// or sqlite://`,
+    `${options.path}: unsupported store URL scheme ${scheme ?? '(none)'}; use redis://, rediss://, redis+cluster:// or sqlite://`,
   );
 }
 
 function openRedis(url: string, timeoutMs: number, path: string): Keyv {
-  const { default: KeyvRedis, createClient } = requireAdapter<typeof import('@keyv/redis')>(
-    '@keyv/redis',
-    path,
-  );
-  const client = createClient({
-    url,
+  const redis = requireAdapter<typeof import('@keyv/redis')>('@keyv/redis', path);
+  const options = {
     // Without this, commands queue while Redis is down and a request waits until it returns.
     disableOfflineQueue: true,
     socket: {
       connectTimeout: timeoutMs,
       reconnectStrategy: (attempt: number) => Math.min(100 * 2 ** attempt, 2000),
     },
-  });
+  };
+  const rootNodes = clusterNodes(url, path);
+  const client = rootNodes
+    ? redis.createCluster({ rootNodes, defaults: options })
+    : redis.createClient({ url, ...options });
   client.on('error', () => {}); // outages surface as rejected calls; reconnection is automatic
   // KeyvRedis connects on first use, and calls made while that first connection is under way would find the
   // client not ready and fail (no offline queue). Connect now; calls wait for it, bounded by JamStore.
   const connected = client.connect().catch(() => undefined);
-  const store = new KeyvRedis(client, { throwOnConnectError: true, throwOnErrors: true });
+  const store = new redis.default(client, { throwOnConnectError: true, throwOnErrors: true });
   const getClient = store.getClient.bind(store);
   const disconnect = store.disconnect.bind(store);
   let closed = false;
@@ -68,11 +72,30 @@ function openRedis(url: string, timeoutMs: number, path: string): Keyv {
   };
   store.disconnect = async (force?: boolean) => {
     closed = true;
+    if (!('isReady' in client)) {
+      // A cluster destroyed while it discovers its nodes would go on to connect them: let that finish first.
+      await connected;
+      return client.destroy();
+    }
     // A first connection still being retried is ended too (a plain close would leave it running).
     if (client.isReady) return disconnect(force);
     client.destroy();
   };
   return new Keyv({ store, useKeyPrefix: false, throwOnErrors: true, ...JSON_VALUES });
+}
+
+/** `redis+cluster://[auth@]host:port,host:port[/…]`: one `redis://` URL per root node; undefined for plain Redis. */
+function clusterNodes(url: string, path: string): { url: string }[] | undefined {
+  const parts = /^(rediss?)\+cluster:\/\/(?:([^@/]*)@)?([^/?#]+)(.*)$/i.exec(url);
+  if (parts === null) {
+    if (/^rediss?\+cluster:/i.test(url))
+      throw configError(`${path}: write a cluster as redis+cluster://host:port,host:port`);
+    return undefined;
+  }
+  const [, scheme, auth, hosts, rest] = parts;
+  return hosts.split(',').map((host) => ({
+    url: `${scheme.toLowerCase()}://${auth === undefined ? '' : `${auth}@`}${host.trim()}${rest}`,
+  }));
 }
 
 function openSqlite(url: string, path: string): Keyv {
