@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, redisAvailable, spawnRedis } from './redis-server.js';
+import { freePort } from './free-port.js';
+import { redisAvailable, spawnRedis } from './redis-server.js';
 
 const MASTERS = 3;
 const READY_TIMEOUT_MS = 20_000;

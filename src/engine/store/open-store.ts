@@ -128,8 +128,10 @@ function openCluster(redis: RedisModule, rootNodes: { url: string }[], timeoutMs
 function waitForConnection(store: KeyvRedis, connected: Promise<unknown>, closed: () => boolean) {
   const getClient = store.getClient.bind(store);
   store.getClient = async () => {
+    await connected;
+    // Checked after the wait too, for calls made before a first connection that close() ended.
     if (closed()) throw new Error('the store has been closed');
-    return (await connected, getClient());
+    return getClient();
   };
   return store.disconnect.bind(store);
 }
