@@ -24,12 +24,14 @@ export class JamStore {
   readonly #options: JamStoreOptions;
   readonly #inProcess: boolean;
   readonly #redis?: RedisAdapter;
+  readonly #sqlite?: SqliteAdapter;
 
   constructor(keyv: Keyv, options: JamStoreOptions) {
     this.#keyv = keyv;
     this.#options = options;
     this.#inProcess = keyv.store instanceof MemoryStore;
     this.#redis = redisAdapter(keyv.store);
+    this.#sqlite = sqliteAdapter(keyv.store);
     if (this.#redis) failClosed(this.#redis);
     keyv.throwOnErrors = true;
     // Errors surface as rejected calls; without a listener an `error` event would crash the process.
@@ -71,16 +73,29 @@ export class JamStore {
 
   /**
    * Writes `value` under `key` only if it is absent; true for the one caller that wrote it (`ttlMs` 0: kept
-   * until deleted). Atomic across processes on Redis (SET NX); on other stores the calls are serialized
-   * within this process only.
+   * until deleted). Atomic across processes on Redis (SET NX) and SQLite (one conditional INSERT); on other
+   * stores the calls are serialized within this process only.
    */
   claim(key: string, ttlMs: number, value: unknown = true): Promise<boolean> {
     const full = this.#options.prefix + key;
-    const redis = this.#redis;
+    const { sqlite, redis } = { sqlite: this.#sqlite, redis: this.#redis };
     const encoded = encode(value);
+    const expires = ttlMs > 0 ? Date.now() + ttlMs : undefined;
     return this.#bounded('claim', async () => {
+      if (sqlite) {
+        const stored = await this.#keyv.serializeData({ value: encoded, expires });
+        const table = sqlite.opts.table;
+        // Inserts, or takes over an entry that has expired (Keyv keeps `expires` in the JSON it stores).
+        const rows = await sqlite.query(
+          `INSERT INTO ${table}(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value ` +
+            `WHERE json_extract(${table}.value, '$.expires') <= ? RETURNING key`,
+          keyvKey(this.#keyv, full),
+          stored,
+          Date.now(),
+        );
+        return rows.length === 1;
+      }
       if (redis) {
-        const expires = ttlMs > 0 ? Date.now() + ttlMs : undefined;
         const stored = await this.#keyv.serializeData({ value: encoded, expires });
         const client = await redis.getClient();
         const redisKey = redis.createKeyPrefix(keyvKey(this.#keyv, full), redis.namespace);
@@ -183,6 +198,19 @@ interface RedisAdapter {
   throwOnConnectError?: boolean;
   getClient(): Promise<{ set(key: string, value: string, options: object): Promise<string | null> }>;
   createKeyPrefix(key: string, namespace?: string): string;
+}
+
+/** The part of @keyv/sqlite's adapter claim() needs. */
+interface SqliteAdapter {
+  opts: { dialect: string; table: string };
+  query(sql: string, ...parameters: unknown[]): Promise<unknown[]>;
+}
+
+function sqliteAdapter(store: unknown): SqliteAdapter | undefined {
+  const candidate = store as Partial<SqliteAdapter> | undefined;
+  return candidate?.opts?.dialect === 'sqlite' && typeof candidate.query === 'function'
+    ? (candidate as SqliteAdapter)
+    : undefined;
 }
 
 function redisAdapter(store: unknown): RedisAdapter | undefined {

@@ -39,7 +39,8 @@ export function openStore(option: StoreOption | undefined, options: OpenStoreOpt
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(option)?.[1]?.toLowerCase();
   if (scheme === 'redis' || scheme === 'rediss' || scheme === 'redis+cluster' || scheme === 'rediss+cluster')
     return new JamStore(openRedis(option, timeoutMs, options.path), { ...common, owned: true });
-  if (scheme === 'sqlite') return new JamStore(openSqlite(option, options.path), { ...common, owned: true });
+  if (scheme === 'sqlite')
+    return new JamStore(openSqlite(option, timeoutMs, options.path), { ...common, owned: true });
   throw JamError.config(
     `${options.path}: unsupported store URL scheme ${scheme ?? '(none)'}; use redis://, rediss://, redis+cluster:// or sqlite://`,
   );
@@ -148,10 +149,12 @@ function clusterNodes(url: string, path: string): { url: string }[] | undefined 
   }));
 }
 
-function openSqlite(url: string, path: string): Keyv {
-  const { default: KeyvSqlite } = requireOptional<{ default: new (uri: string) => Keyv['store'] }>(
-    '@keyv/sqlite',
-    path,
-  );
-  return new Keyv({ store: new KeyvSqlite(url), throwOnErrors: true, ...JSON_VALUES });
+function openSqlite(url: string, timeoutMs: number, path: string): Keyv {
+  const { default: KeyvSqlite } = requireOptional<{
+    default: new (options: { uri: string; busyTimeout: number }) => Keyv['store'];
+  }>('@keyv/sqlite', path);
+  // Processes sharing the file take turns writing: a write waits for the lock (within the store timeout)
+  // instead of failing at once with SQLITE_BUSY.
+  const store = new KeyvSqlite({ uri: url, busyTimeout: timeoutMs });
+  return new Keyv({ store, throwOnErrors: true, ...JSON_VALUES });
 }
