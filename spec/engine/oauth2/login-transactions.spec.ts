@@ -62,7 +62,6 @@ describe('oauth2 login transactions, in every store', function () {
           ),
         );
         expect(outcomes.filter((o) => !(o instanceof JamError))).to.have.length(1);
-        // The claim is atomic in Redis, Redis Cluster, SQLite and one store instance: no second exchange.
         for (const refused of outcomes.filter((o) => o instanceof JamError)) {
           expect(refused.detail?.reason).to.be.oneOf(['replayed', 'unknown']);
         }
