@@ -1,6 +1,8 @@
 export { Jam } from './engine/jam.js';
 export type { JamConfig } from './engine/jam-config.js';
 export { JamError, isJamError, type JamErrorCode } from './engine/jam-error.js';
+export { jamChannels, type JamEvents } from './engine/events/jam-channels.js';
+export type { StoreCallContext } from './engine/events/store-events.js';
 export type { JamPayload } from './engine/jam-payload.js';
 export type { JwtAlgorithm } from './engine/jwt/jwt-algorithms.js';
 export type { JwtOptions } from './engine/jwt/jwt-options.js';

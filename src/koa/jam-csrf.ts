@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { publish } from '../engine/events/jam-channels.js';
 import { respondAuthFailure } from './require-payload.js';
 
 export interface JamCsrfOptions {
@@ -27,6 +28,11 @@ export function jamCsrf(options: JamCsrfOptions = {}): Middleware {
       site === 'none' ||
       (site === '' && origin === `${ctx.protocol}://${ctx.host}`);
     if (sameOrigin || allowed.has(origin) || (site === '' && origin === '')) return next();
+    publish('csrf.refused', () => ({
+      method: ctx.method,
+      origin: origin || undefined,
+      fetchSite: site || undefined,
+    }));
     respondAuthFailure(ctx, 403);
   };
 }

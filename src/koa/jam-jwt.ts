@@ -3,6 +3,7 @@ import { isJamError } from '../engine/jam-error.js';
 import type { Jam } from '../engine/jam.js';
 import type { JamStatePayload } from './koa-state.js';
 import { assertJam } from './jam-context.js';
+import { refuseCredential } from './require-payload.js';
 import {
   firstCredential,
   resolversFor,
@@ -35,7 +36,7 @@ export function jamJwt(jam: Jam, options: JamJwtOptions = {}): Middleware {
         ctx.state.payload = await jam.verifyJwtToken<JamStatePayload & object>(token);
       } catch (err) {
         if (!isJamError(err)) throw err;
-        ctx.state.authError = err;
+        refuseCredential(ctx, 'jwt', err);
       }
     }
     return next();

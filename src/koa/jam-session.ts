@@ -3,6 +3,7 @@ import { isJamError, JamError } from '../engine/jam-error.js';
 import type { Jam } from '../engine/jam.js';
 import { assertJam } from './jam-context.js';
 import type { JamStatePayload } from './koa-state.js';
+import { refuseCredential } from './require-payload.js';
 import { setSessionCookie, type SessionCookieOptions } from './session-cookie.js';
 import { firstCredential, resolversFor, type CredentialSources } from './token-resolvers.js';
 
@@ -36,7 +37,8 @@ export function jamSession(jam: Jam, options: string | JamSessionOptions = 'sess
     if (id !== undefined) {
       try {
         const data = await jam.getSession<JamStatePayload & object>(id);
-        if (data === null) ctx.state.authError = new JamError('ERR_SESSION_NOT_FOUND', 'no such session');
+        if (data === null)
+          refuseCredential(ctx, 'session', new JamError('ERR_SESSION_NOT_FOUND', 'no such session'));
         else {
           ctx.state.payload = data;
           ctx.state.sessionId = id;
@@ -46,7 +48,7 @@ export function jamSession(jam: Jam, options: string | JamSessionOptions = 'sess
         }
       } catch (err) {
         if (!isJamError(err)) throw err;
-        ctx.state.authError = err;
+        refuseCredential(ctx, 'session', err);
       }
     }
     return next();

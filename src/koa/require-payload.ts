@@ -1,4 +1,16 @@
 import type { Context, Middleware } from 'koa';
+import { publish } from '../engine/events/jam-channels.js';
+import type { JamError } from '../engine/jam-error.js';
+
+/**
+ * A credential the request presented was refused: the reason goes on ctx.state.authError, and
+ * `koa-jam:auth.failure` is published here, once per request and middleware, and not by the engine's
+ * verifyJwtToken/getSession, which apps may call several times for one request.
+ */
+export function refuseCredential(ctx: Context, source: 'jwt' | 'session', err: JamError): void {
+  ctx.state.authError = err;
+  publish('auth.failure', () => ({ source, code: err.code, check: err.message }));
+}
 
 /** The status for an anonymous request: 503 when the store was down (logging in again would not help), else 401. */
 export function authFailureStatus(ctx: Context): 401 | 503 {

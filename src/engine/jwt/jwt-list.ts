@@ -1,4 +1,5 @@
 import { checkOneOf, checkPositiveNumber, checkSection } from '../config/option-checks.js';
+import { publish, type JamEvents } from '../events/jam-channels.js';
 import type { JamPayload } from '../jam-payload.js';
 import type { JamStore } from '../store/jam-store.js';
 import { openStore, type StoreOption } from '../store/open-store.js';
@@ -65,9 +66,13 @@ export class JwtList {
 
   /** Refuses the token (or its whole family) from now on. */
   async revoke(payload: JamPayload): Promise<void> {
-    if (this.#white) return this.#store.delete(entryOf(payload));
-    const ttl = this.#ttlOf(payload);
-    if (ttl > 0) await this.#store.set(entryOf(payload), 1, ttl);
+    const entry = entryOf(payload);
+    if (this.#white) await this.#store.delete(entry);
+    else {
+      const ttl = this.#ttlOf(payload);
+      if (ttl > 0) await this.#store.set(entry, 1, ttl);
+    }
+    publish('token.revoked', () => revokedEvent(payload));
   }
 
   /** Marks a refresh token spent; true only for the first caller, across processes on Redis. */
@@ -90,6 +95,18 @@ export class JwtList {
 /** Tokens of a pair (they have `token_use`) are listed by family; a `fam` in other tokens is just data. */
 function entryOf(payload: JamPayload): string {
   return isPairToken(payload) ? `fam:${idOf(payload, 'fam')}` : `jti:${idOf(payload, 'jti')}`;
+}
+
+/** The subject, for events: a string `sub` claim, else none. */
+export function subjectOf(payload: JamPayload): string | undefined {
+  return typeof payload.sub === 'string' ? payload.sub : undefined;
+}
+
+function revokedEvent(payload: JamPayload): JamEvents['koa-jam:token.revoked'] {
+  const sub = subjectOf(payload);
+  return isPairToken(payload)
+    ? { kind: 'family', sub, family: payload.fam as string }
+    : { kind: 'token', sub, jti: payload.jti };
 }
 
 function isPairToken(payload: JamPayload): boolean {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { configError } from '../config/option-checks.js';
+import { publish } from '../events/jam-channels.js';
 import { JamError } from '../jam-error.js';
 import type { JamPayload } from '../jam-payload.js';
 import { invalid, revoked } from './jwt-errors.js';
-import type { JwtList } from './jwt-list.js';
+import { subjectOf, type JwtList } from './jwt-list.js';
 import type { JwtService } from './jwt-service.js';
 
 export interface TokenPair {
@@ -47,6 +48,7 @@ export class TokenPairs {
     }
     await list.check(payload);
     if (!(await list.spend(payload))) {
+      publish('refresh.reuse', () => ({ sub: subjectOf(payload), family: payload.fam as string }));
       await list.revoke(payload);
       throw revoked('refresh token was already used: its whole family is revoked');
     }

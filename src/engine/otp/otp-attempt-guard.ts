@@ -1,3 +1,4 @@
+import { publish } from '../events/jam-channels.js';
 import { JamError } from '../jam-error.js';
 import type { JamStore } from '../store/jam-store.js';
 import { KeyedMutex } from '../store/keyed-mutex.js';
@@ -54,7 +55,10 @@ export class OtpAttemptGuard {
     return this.#mutex.run(sessionKey, async () => {
       const now = Date.now();
       const record = (await this.#store.get<AttemptRecord>(sessionKey)) ?? EMPTY;
-      if (record.lockedUntil > now) return locked(record.lockedUntil - now);
+      if (record.lockedUntil > now) {
+        publish('otp.failure', () => ({ sessionKey, code: 'ERR_OTP_LOCKED', failures: record.failures }));
+        return locked(record.lockedUntil - now);
+      }
       const factor = match();
       const last = record.secretId === secretId ? record.last : undefined;
       if (factor !== undefined && (last === undefined || factor > last)) {
@@ -70,10 +74,15 @@ export class OtpAttemptGuard {
       // A remembered factor must outlive the failure count; without one the record can go with it.
       const ttlMs = record.last === undefined ? countedMs : keepMs === 0 ? 0 : Math.max(keepMs, countedMs);
       await this.#store.set(sessionKey, { ...record, failures, firstFailureAt, lockedUntil }, ttlMs);
-      if (lockedUntil > 0) return locked(lockoutPeriodMs);
-      return factor === undefined
-        ? refused('ERR_OTP_INVALID', 'wrong code')
-        : refused('ERR_OTP_REPLAYED', 'this code (or a later one) was already used');
+      const code = factor === undefined ? 'ERR_OTP_INVALID' : 'ERR_OTP_REPLAYED';
+      publish('otp.failure', () => ({ sessionKey, code, failures, maxAttempts }));
+      if (lockedUntil > 0) {
+        publish('otp.lockout', () => ({ sessionKey, failures, lockedUntil }));
+        return locked(lockoutPeriodMs);
+      }
+      return code === 'ERR_OTP_INVALID'
+        ? refused(code, 'wrong code')
+        : refused(code, 'this code (or a later one) was already used');
     });
   }
 }

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { publish } from '../events/jam-channels.js';
 import { JamError } from '../jam-error.js';
 import { OtpAttemptGuard, refused, type OtpCheck } from './otp-attempt-guard.js';
 import { hotpCode, matchOtpCode } from './otp-code.js';
@@ -53,9 +54,9 @@ export class OtpService {
         : undefined;
     if (sessionKey === undefined) {
       const matched = match();
-      return matched === undefined
-        ? refused('ERR_OTP_INVALID', 'wrong code')
-        : { valid: true, factor: matched };
+      if (matched !== undefined) return { valid: true, factor: matched };
+      publish('otp.failure', () => ({ code: 'ERR_OTP_INVALID' }));
+      return refused('ERR_OTP_INVALID', 'wrong code');
     }
     if (typeof sessionKey !== 'string' || sessionKey === '') {
       throw argumentError('verifyOtpCode: sessionKey must be a non-empty string');

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { publish, subscribed } from '../events/jam-channels.js';
 import { JamError } from '../jam-error.js';
 import type { JamStore } from '../store/jam-store.js';
 import { openStore } from '../store/open-store.js';
@@ -16,6 +17,8 @@ interface SessionRecord {
   d: SessionData;
   /** When the record was last written (ms), for rolling sessions. */
   w: number;
+  /** The session key, named in events (absent in records written by koa-jam 0.1). */
+  u?: string;
 }
 
 interface Loaded {
@@ -66,7 +69,9 @@ export class SessionService {
     const k = storeKeyOf(checkSessionKey(sessionKey));
     const d = checkSessionData('createSession', data);
     const g = await this.#generation(k);
-    return this.#write({ k, g, d, w: Date.now() });
+    const id = await this.#write({ k, g, d, w: Date.now(), u: sessionKey });
+    publish('session.created', () => ({ sessionKey }));
+    return id;
   }
 
   async get(id: string): Promise<SessionData | null> {
@@ -87,12 +92,17 @@ export class SessionService {
 
   async delete(id: string): Promise<void> {
     const storeKey = this.#storeKeyOfId(id);
-    if (storeKey !== undefined) await this.#store.delete(storeKey);
+    if (storeKey === undefined) return;
+    // Only a subscriber pays for the read that says whose session this was (and whether it was live).
+    const ended = subscribed('session.ended') ? await this.#load(id) : undefined;
+    await this.#store.delete(storeKey);
+    if (ended) publish('session.ended', () => ({ sessionKey: ended.record.u, reason: 'logout' }));
   }
 
   async clear(sessionKey: string): Promise<void> {
     const k = storeKeyOf(checkSessionKey(sessionKey));
     await this.#store.set(`g:${k}`, randomBytes(16).toString('base64url'), FOREVER);
+    publish('session.ended', () => ({ sessionKey, reason: 'clear' }));
   }
 
   /** A new id for the same data (same generation: a clear in between ends both); the old id ends at once. */
@@ -103,9 +113,11 @@ export class SessionService {
       await this.#store.delete(storeKey);
     } catch (err) {
       // The old id still works, so the new one must not: the caller sees the error and keeps the old state.
-      await this.delete(newId).catch(() => undefined);
+      // Not this.delete(): a rollback is no logout.
+      await this.#store.delete(this.#storeKeyOfId(newId)!).catch(() => undefined);
       throw err;
     }
+    publish('session.ended', () => ({ sessionKey: record.u, reason: 'rework' }));
     return newId;
   }
 

@@ -1,9 +1,12 @@
 import type Keyv from 'keyv';
+import { StoreEvents } from '../events/store-events.js';
 import { JamError } from '../jam-error.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { MemoryStore } from './memory-store.js';
 
 export interface JamStoreOptions {
+  /** The config section it serves (`session`, `jwt.list`, `otp`), named in events. */
+  name: string;
   /** What the store is for, named in error messages ("session store", "revocation list store"). */
   purpose: string;
   /** A call that fails or does not answer within this many milliseconds counts as an outage. */
@@ -24,12 +27,14 @@ export class JamStore {
   readonly #options: JamStoreOptions;
   readonly #inProcess: boolean;
   readonly #redis?: RedisAdapter;
+  readonly #events: StoreEvents;
 
   constructor(keyv: Keyv, options: JamStoreOptions) {
     this.#keyv = keyv;
     this.#options = options;
     this.#inProcess = keyv.store instanceof MemoryStore;
     this.#redis = redisAdapter(keyv.store);
+    this.#events = new StoreEvents(options.name);
     keyv.throwOnErrors = true;
     // Errors surface as rejected calls; without a listener an `error` event would crash the process.
     keyv.on('error', () => {});
@@ -80,7 +85,12 @@ export class JamStore {
     if (this.#options.owned) await this.#keyv.disconnect().catch(() => undefined);
   }
 
-  async #bounded<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  /** Every store call passes here: bounded in time, traced and watched for outages (../events/store-events.ts). */
+  #bounded<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    return this.#events.run(operation, () => this.#timed(operation, call));
+  }
+
+  async #timed<T>(operation: string, call: () => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     try {
       // koa-jam's in-process store answers at once; a timer per call would only cost time (~2 µs a request).

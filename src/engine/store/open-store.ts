@@ -24,7 +24,12 @@ const JSON_VALUES = { serialize: JSON.stringify, deserialize: JSON.parse };
 /** Opens the store a config option names; runs once, at construction. Absent means in-memory. */
 export function openStore(option: StoreOption | undefined, options: OpenStoreOptions): JamStore {
   const timeoutMs = checkPositiveNumber(`${options.path} timeout`, options.timeoutMs);
-  const common = { purpose: options.purpose, prefix: options.prefix, timeoutMs };
+  const common = {
+    name: options.path.replace(/\.store$/, ''),
+    purpose: options.purpose,
+    prefix: options.prefix,
+    timeoutMs,
+  };
   if (option === undefined)
     return new JamStore(new Keyv({ store: new MemoryStore(), ...JSON_VALUES }), { ...common, owned: true });
   if (option instanceof Keyv) return new JamStore(option, { ...common, owned: false });
