@@ -22,8 +22,13 @@ const CHANNELS = {
     maxAttempts?: number;
   }>(),
   'otp.lockout': message<{ sessionKey: string; failures: number; lockedUntil: number }>(),
-  'session.created': message<{ sessionKey: string }>(),
-  'session.ended': message<{ sessionKey?: string; reason: 'logout' | 'clear' | 'rework' }>(),
+  'session.created': message<{ sessionKey: string; session: string }>(),
+  'session.ended': message<{
+    reason: 'logout' | 'clear' | 'rework';
+    session?: string;
+    sessionKey?: string;
+    renewedAs?: string;
+  }>(),
   'csrf.refused': message<{ method: string; origin?: string; fetchSite?: string }>(),
   'store.unavailable': message<{ store: string; op: string; error: string }>(),
   'store.recovered': message<{ store: string; op: string; downMs: number }>(),

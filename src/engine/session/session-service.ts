@@ -17,8 +17,6 @@ interface SessionRecord {
   d: SessionData;
   /** When the record was last written (ms), for rolling sessions. */
   w: number;
-  /** The session key, named in events (absent in records written by koa-jam 0.1). */
-  u?: string;
 }
 
 interface Loaded {
@@ -69,8 +67,8 @@ export class SessionService {
     const k = storeKeyOf(checkSessionKey(sessionKey));
     const d = checkSessionData('createSession', data);
     const g = await this.#generation(k);
-    const id = await this.#write({ k, g, d, w: Date.now(), u: sessionKey });
-    publish('session.created', () => ({ sessionKey }));
+    const id = await this.#write({ k, g, d, w: Date.now() });
+    publish('session.created', () => ({ sessionKey, session: this.#refOf(id) }));
     return id;
   }
 
@@ -93,10 +91,10 @@ export class SessionService {
   async delete(id: string): Promise<void> {
     const storeKey = this.#storeKeyOfId(id);
     if (storeKey === undefined) return;
-    // Only a subscriber pays for the read that says whose session this was (and whether it was live).
-    const ended = subscribed('session.ended') ? await this.#load(id) : undefined;
+    // Only a subscriber pays for the read that says whether a live session ended.
+    const live = subscribed('session.ended') && (await this.#load(id)) !== undefined;
     await this.#store.delete(storeKey);
-    if (ended) publish('session.ended', () => ({ sessionKey: ended.record.u, reason: 'logout' }));
+    if (live) publish('session.ended', () => ({ session: refOfStoreKey(storeKey), reason: 'logout' }));
   }
 
   async clear(sessionKey: string): Promise<void> {
@@ -117,7 +115,11 @@ export class SessionService {
       await this.#store.delete(this.#storeKeyOfId(newId)!).catch(() => undefined);
       throw err;
     }
-    publish('session.ended', () => ({ sessionKey: record.u, reason: 'rework' }));
+    publish('session.ended', () => ({
+      session: refOfStoreKey(storeKey),
+      reason: 'rework',
+      renewedAs: this.#refOf(newId),
+    }));
     return newId;
   }
 
@@ -150,12 +152,21 @@ export class SessionService {
     return loaded;
   }
 
+  /** The session's reference in events: a prefix of its store key (a hash), never its id. */
+  #refOf(id: string): string {
+    return refOfStoreKey(this.#storeKeyOfId(id)!);
+  }
+
   /** Malformed, forged and foreign ids end here, before any store call. */
   #storeKeyOfId(id: unknown): string | undefined {
     if (typeof id !== 'string') return undefined;
     const bytes = this.#sealer ? this.#sealer.unseal(id) : parseSessionId(id);
     return bytes && `s:${storeKeyOf(bytes)}`;
   }
+}
+
+function refOfStoreKey(storeKey: string): string {
+  return storeKey.slice(2, 18); // after `s:`; 96 bits of the id's SHA-256
 }
 
 function checkSessionKey(sessionKey: unknown): string {
