@@ -14,8 +14,8 @@ import { recordEvents } from './events.js';
 /** Shorter strings are words, not credentials ('x' as a password is in any message). */
 const MIN_LENGTH = 6;
 /** Body fields holding credentials: sent (passwords, OTP codes, refresh tokens) and received (issued tokens). */
-const SENT_FIELD = /pass|code|token|secret/i;
-const RECEIVED_FIELD = /token|secret|sessionid/i;
+const SENT_FIELD = /(password|code|token|secret)$/i;
+const RECEIVED_FIELD = /(token|secret|sessionid)$/i;
 const BEARER = /^\s*[\w-]+\s+(\S+)/;
 const MAX_BODY = 64 * 1024;
 
@@ -147,7 +147,11 @@ export const mochaHooks = {
     fold();
     const leaks = findLeaks(eventStrings, wireCredentials);
     if (leaks.length > 0) {
-      const shown = leaks.slice(0, 5).map((l) => `${l.channel}: ${JSON.stringify(l.text.slice(0, 200))}`);
+      const shown = leaks
+        .slice(0, 5)
+        .map(
+          (l) => `${l.channel}: ${JSON.stringify(l.credential)} in ${JSON.stringify(l.text.slice(0, 200))}`,
+        );
       throw new Error(
         `${leaks.length} koa-jam event(s) carried a credential that went over the wire:\n${shown.join('\n')}`,
       );
