@@ -11,6 +11,7 @@ import {
   type JamErrorCode,
 } from 'koa-jam';
 import QRCode from 'qrcode';
+import { logSecurityEvents } from './console-events.js';
 import { codePage, enrolPage, loginPage, profilePage, unavailablePage } from './web-pages.js';
 import { WebUsers } from './web-users.js';
 
@@ -164,6 +165,7 @@ if (require.main === module) {
   (async () => {
     const jam = new Jam({ session: {}, otp: {} });
     const users = await WebUsers.create({ alice: 'alice-password' });
+    logSecurityEvents(); // reuse, lockouts and store outages, as they happen
     const port = Number(process.env.PORT ?? 3000);
     const server = createWebApp(jam, users).listen(port, '127.0.0.1', () =>
       console.log(`web-app on http://127.0.0.1:${port} — log in as alice / alice-password`),

@@ -11,8 +11,13 @@ import { recordEvents } from './events.js';
  * apps all run through it.
  */
 
-/** Shorter strings are words, not credentials ('x' as a password is in any message). */
+/** Shorter strings are words, not credentials ('x' as a password is in any message); OTP codes have 6 digits. */
 const MIN_LENGTH = 6;
+/**
+ * Cookies and Bearer headers also carry the hostile corpus's junk, some of it reused as session keys, which
+ * events name by design ('jam:session:*'): there only strings the length of an issued credential count.
+ */
+const MIN_PRESENTED_LENGTH = 16;
 /** Body fields holding credentials: sent (passwords, OTP codes, refresh tokens) and received (issued tokens). */
 const SENT_FIELD = /(password|code|token|secret)$/i;
 const RECEIVED_FIELD = /(token|secret|sessionid)$/i;
@@ -23,8 +28,8 @@ export const wireCredentials = new Set<string>();
 /** Every distinct string an event carried, with the channel that carried it. */
 export const eventStrings = new Map<string, string>();
 
-export function addCredential(value: unknown): void {
-  if (typeof value === 'string' && value.length >= MIN_LENGTH) wireCredentials.add(value);
+export function addCredential(value: unknown, minLength = MIN_LENGTH): void {
+  if (typeof value === 'string' && value.length >= minLength) wireCredentials.add(value);
 }
 
 /** The strings inside a message: values of any depth, and the messages of errors and their causes. */
@@ -73,7 +78,7 @@ function credentialFields(body: string, field: RegExp): void {
 
 function cookieValues(header: string): void {
   for (const pair of header.split(/;\s*/))
-    addCredential(decodeURIComponent(pair.slice(pair.indexOf('=') + 1)));
+    addCredential(pair.slice(pair.indexOf('=') + 1), MIN_PRESENTED_LENGTH);
 }
 
 /**
@@ -104,7 +109,7 @@ function watchRequest({ request, response }: { request: IncomingMessage; respons
     for (const value of values ?? []) {
       if (name === 'cookie') cookieValues(value);
       else if (name === 'authorization' || /^\s*bearer\s/i.test(value))
-        addCredential(BEARER.exec(value)?.[1]);
+        addCredential(BEARER.exec(value)?.[1], MIN_PRESENTED_LENGTH);
     }
   }
   // The request body arrives through push(); push(null) ends it.

@@ -14,24 +14,24 @@ import { recordEvents } from '../helpers/events.js';
 describe('security: no event carries a credential', () => {
   it('collects Bearer headers, cookies, Set-Cookie values and credential fields of bodies, leaving the bodies intact', async () => {
     const app = new Koa().use(bodyParser()).use((ctx) => {
-      ctx.cookies.set('sid', 'set-cookie-value-1');
+      ctx.cookies.set('sid', 'set-cookie-value-0001');
       ctx.body = { received: ctx.request.body, accessToken: 'issued-token-1' };
     });
     const sent = { username: 'alice', password: 'body-password-1', code: '123456', note: 'not-a-credential' };
     const res = await request(app.callback())
       .post('/')
-      .set('Authorization', 'Bearer header-token-1')
-      .set('X-Token', 'Bearer custom-header-token-1')
-      .set('Cookie', 'sessionId=cookie-session-1; other=cookie-other-1')
+      .set('Authorization', 'Bearer header-token-value-0001')
+      .set('X-Token', 'Bearer custom-header-token-0001')
+      .set('Cookie', 'sessionId=cookie-session-id-0001; other=cookie-other-value-0001; junk=short-cookie')
       .send(sent)
       .expect(200);
     expect(res.body.received).to.deep.equal(sent);
     for (const credential of [
-      'header-token-1',
-      'custom-header-token-1',
-      'cookie-session-1',
-      'cookie-other-1',
-      'set-cookie-value-1',
+      'header-token-value-0001',
+      'custom-header-token-0001',
+      'cookie-session-id-0001',
+      'cookie-other-value-0001',
+      'set-cookie-value-0001',
       'issued-token-1',
       'body-password-1',
       '123456',
@@ -40,6 +40,10 @@ describe('security: no event carries a credential', () => {
     }
     expect(wireCredentials.has('not-a-credential')).to.equal(false);
     expect(wireCredentials.has('alice')).to.equal(false);
+    expect(
+      wireCredentials.has('short-cookie'),
+      'a presented value shorter than an issued credential',
+    ).to.equal(false);
   });
 
   it('finds a credential in any string of a message, errors and their causes included', () => {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import Koa from 'koa';
 import { generateOtpSecret, Jam, jamChannels, jamCsrf, jamJwt, jamSession, type JamError } from 'koa-jam';
@@ -42,6 +44,12 @@ describe('security events (koa-jam:* channels)', () => {
       'koa-jam:store.unavailable',
       'koa-jam:store.recovered',
     ]);
+  });
+
+  it('docs/events.md has a row for every channel, and for no other', () => {
+    const page = readFileSync(join(__dirname, '../../../../docs/events.md'), 'utf8');
+    const rows = [...page.matchAll(/^\| `(koa-jam:[\w.]+)`/gm)].map((match) => match[1]);
+    expect(rows).to.have.members(jamChannels);
   });
 
   describe('auth.failure', () => {
