@@ -16,7 +16,7 @@ import {
   type Results,
   type ScenarioResult,
 } from './report.js';
-import { BASELINE, SCENARIOS, type Scenario } from './scenarios.js';
+import { BASELINE, SCENARIOS, withEvents, type Scenario } from './scenarios.js';
 
 /**
  * `npm run bench`: every scenario in its own server process, alternating over rounds, then the growth
@@ -55,6 +55,7 @@ const { values: args } = parseArgs({
     'no-growth': { type: 'boolean', default: false },
     sizes: { type: 'string' }, // comma-separated live-session counts for the growth runs
     profile: { type: 'boolean', default: false }, // --cpu-prof every server into bench/results/profiles
+    events: { type: 'boolean', default: false }, // each koa-jam scenario also with event subscribers; writes nothing
   },
 });
 
@@ -73,7 +74,7 @@ async function main(): Promise<number> {
   const only = args.only?.split(',');
   const scenarios = SCENARIOS.filter(
     (s) => (!only || s.id === BASELINE || only.includes(s.id)) && !(s.redis && redisMissing),
-  );
+  ).flatMap((s) => (args.events && s.family === 'koa-jam' ? [s, withEvents(s)] : [s]));
   const growthStores = (['memory', 'redis'] as const).filter(
     (store) =>
       !args['no-growth'] &&
@@ -105,7 +106,7 @@ async function main(): Promise<number> {
 
   const table = markdown(results);
   console.log(`\n${table}\n`);
-  if (mode === 'full' && !only) writeOutputs(results, table);
+  if (mode === 'full' && !only && !args.events) writeOutputs(results, table);
 
   failures.push(...faults(results));
   for (const failure of failures) console.error(`FAILED ${failure}`);

@@ -1,10 +1,19 @@
+import { subscribe, tracingChannel } from 'node:diagnostics_channel';
 import { createSecretKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import jsonwebtoken from 'jsonwebtoken';
 import Keyv from 'keyv';
 import Koa, { type Context, type Middleware } from 'koa';
 import koaJwt from 'koa-jwt';
 import koaSession from 'koa-session';
-import { Jam, jamJwt, jamSession, MemoryStore, requirePayload, type JwtAlgorithm } from 'koa-jam';
+import {
+  Jam,
+  jamChannels,
+  jamJwt,
+  jamSession,
+  MemoryStore,
+  requirePayload,
+  type JwtAlgorithm,
+} from 'koa-jam';
 
 /** What the harness passes to a scenario's server process. */
 export interface ScenarioOptions {
@@ -222,7 +231,29 @@ export const SCENARIOS: readonly Scenario[] = [
 
 export const BASELINE = SCENARIOS[0].id;
 
+const WITH_EVENTS = '+events';
+
+/**
+ * The scenario with a subscriber (doing nothing) on every koa-jam channel and on the store traces, so that
+ * every message is built and published: `npm run bench -- --events` runs it beside the scenario.
+ */
+export function withEvents(scenario: Scenario): Scenario {
+  return {
+    ...scenario,
+    id: scenario.id + WITH_EVENTS,
+    label: `${scenario.label}, events subscribed`,
+    build(options) {
+      const ignore = () => {};
+      for (const channel of jamChannels) subscribe(channel, ignore);
+      const events = ['start', 'end', 'asyncStart', 'asyncEnd', 'error'] as const;
+      tracingChannel('koa-jam:store').subscribe(Object.fromEntries(events.map((e) => [e, ignore])) as never);
+      return scenario.build(options);
+    },
+  };
+}
+
 export function scenarioById(id: string): Scenario {
+  if (id.endsWith(WITH_EVENTS)) return withEvents(scenarioById(id.slice(0, -WITH_EVENTS.length)));
   const found = SCENARIOS.find((scenario) => scenario.id === id);
   if (!found) throw new Error(`unknown scenario ${id} (known: ${SCENARIOS.map((s) => s.id).join(', ')})`);
   return found;
