@@ -16,7 +16,7 @@ import {
   type Results,
   type ScenarioResult,
 } from './report.js';
-import { BASELINE, SCENARIOS, withEvents, type Scenario } from './scenarios.js';
+import { BASELINE, SCENARIOS, subscribeToEvents, withEvents, type Scenario } from './scenarios.js';
 
 /**
  * `npm run bench`: every scenario in its own server process, alternating over rounds, then the growth
@@ -88,6 +88,10 @@ async function main(): Promise<number> {
   console.log(`koa-jam bench, ${mode} mode: ${scenarios.length} scenarios × ${settings.rounds} rounds`);
   const context = { profileDir, failures };
   const engineCosts = await measureEngineCosts(settings.engineBatchMs);
+  if (args.events) {
+    subscribeToEvents(); // the harness's own process: the engine calls again, now with every message built
+    engineCosts.push(...(await measureEngineCosts(settings.engineBatchMs, ', events subscribed')));
+  }
   const samples = await measureRounds(scenarios, settings, context);
   const growth = growthStores.length ? await measureGrowth(growthStores, settings, context) : [];
   const scenarioResults = summarizeScenarios(scenarios, samples);

@@ -243,13 +243,18 @@ export function withEvents(scenario: Scenario): Scenario {
     id: scenario.id + WITH_EVENTS,
     label: `${scenario.label}, events subscribed`,
     build(options) {
-      const ignore = () => {};
-      for (const channel of jamChannels) subscribe(channel, ignore);
-      const events = ['start', 'end', 'asyncStart', 'asyncEnd', 'error'] as const;
-      tracingChannel('koa-jam:store').subscribe(Object.fromEntries(events.map((e) => [e, ignore])) as never);
+      subscribeToEvents();
       return scenario.build(options);
     },
   };
+}
+
+/** A subscriber that does nothing, on every koa-jam channel and the store traces, for the rest of the process. */
+export function subscribeToEvents(): void {
+  const ignore = () => {};
+  for (const channel of jamChannels) subscribe(channel, ignore);
+  const events = ['start', 'end', 'asyncStart', 'asyncEnd', 'error'] as const;
+  tracingChannel('koa-jam:store').subscribe(Object.fromEntries(events.map((e) => [e, ignore])) as never);
 }
 
 export function scenarioById(id: string): Scenario {
