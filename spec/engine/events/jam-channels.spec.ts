@@ -70,9 +70,14 @@ describe('security events (koa-jam:* channels)', () => {
       await jam.revokeJwtToken(good);
       await request(app).get('/').set('Authorization', `Bearer ${good}`).expect(200);
       expect(events.of('koa-jam:auth.failure')).to.deep.equal([
-        { source: 'jwt', code: 'ERR_JWT_EXPIRED', check: 'token has expired' },
-        { source: 'jwt', code: 'ERR_JWT_INVALID', check: 'invalid token: invalid signature' },
-        { source: 'jwt', code: 'ERR_JWT_REVOKED', check: 'token has been revoked' },
+        { source: 'jwt', code: 'ERR_JWT_EXPIRED', check: 'exp', reason: 'token has expired' },
+        {
+          source: 'jwt',
+          code: 'ERR_JWT_INVALID',
+          check: 'signature',
+          reason: 'invalid token: invalid signature',
+        },
+        { source: 'jwt', code: 'ERR_JWT_REVOKED', check: 'list', reason: 'token has been revoked' },
       ]);
     });
 
@@ -83,7 +88,7 @@ describe('security events (koa-jam:* channels)', () => {
       await jam.deleteSession(id);
       await request(app).get('/').set('Cookie', `sessionId=${id}`).expect(200);
       expect(events.of('koa-jam:auth.failure')).to.deep.equal([
-        { source: 'session', code: 'ERR_SESSION_NOT_FOUND', check: 'no such session' },
+        { source: 'session', code: 'ERR_SESSION_NOT_FOUND', reason: 'no such session' },
       ]);
       expect(await jam.getSession(id)).to.equal(null);
       await rejectsWith(jam.verifyJwtToken('not-a-token'), 'ERR_JWT_INVALID');
@@ -200,14 +205,14 @@ describe('security events (koa-jam:* channels)', () => {
     });
   });
 
-  it('auth.failure: check is the message of the refusal (the failed check, never the token)', async () => {
+  it('auth.failure carries the check and the message of the refusal (never the token)', async () => {
     const jam = new Jam({ jwt: { secretKey: SECRET } });
     const err: JamError = await rejectsWith(jam.verifyJwtToken('a.b.c'), 'ERR_JWT_INVALID');
     await request(appWith(jamJwt(jam)))
       .get('/')
       .set('Authorization', 'Bearer a.b.c');
     expect(events.of('koa-jam:auth.failure')).to.deep.equal([
-      { source: 'jwt', code: err.code, check: err.message },
+      { source: 'jwt', code: err.code, check: err.check, reason: err.message },
     ]);
   });
 });

@@ -67,7 +67,7 @@ describe('store events (koa-jam:store traces, store.unavailable, store.recovered
       const [failure, ...more] = events.of('koa-jam:auth.failure');
       expect(more).to.deep.equal([]);
       expect(failure).to.include({ source: 'session', code: 'ERR_STORE_UNAVAILABLE' });
-      expect(failure.check).to.match(/^session store read failed: /);
+      expect(failure.reason).to.match(/^session store read failed: /);
       expect(events.of('koa-jam:store.recovered')).to.deep.equal([]);
 
       await eventually(() => jam.getSession(id));

@@ -1,4 +1,4 @@
-import { publish } from '../events/jam-channels.js';
+import { publish } from '../jam-events.js';
 import { JamError } from '../jam-error.js';
 import type { JamStore } from '../store/jam-store.js';
 import { KeyedMutex } from '../store/keyed-mutex.js';
@@ -57,7 +57,7 @@ export class OtpAttemptGuard {
       const record = (await this.#store.get<AttemptRecord>(sessionKey)) ?? EMPTY;
       if (record.lockedUntil > now) {
         publish('otp.failure', () => ({ sessionKey, code: 'ERR_OTP_LOCKED', failures: record.failures }));
-        return locked(record.lockedUntil - now);
+        return { valid: false, error: lockedError(record.lockedUntil - now) };
       }
       const factor = match();
       const last = record.secretId === secretId ? record.last : undefined;
@@ -76,27 +76,21 @@ export class OtpAttemptGuard {
       await this.#store.set(sessionKey, { ...record, failures, firstFailureAt, lockedUntil }, ttlMs);
       const code = factor === undefined ? 'ERR_OTP_INVALID' : 'ERR_OTP_REPLAYED';
       publish('otp.failure', () => ({ sessionKey, code, failures, maxAttempts }));
-      if (lockedUntil > 0) {
-        publish('otp.lockout', () => ({ sessionKey, failures, lockedUntil }));
-        return locked(lockoutPeriodMs);
-      }
-      return code === 'ERR_OTP_INVALID'
-        ? refused(code, 'wrong code')
-        : refused(code, 'this code (or a later one) was already used');
+      if (lockedUntil > 0) publish('otp.lockout', () => ({ sessionKey, failures, lockedUntil }));
+      const error =
+        lockedUntil > 0
+          ? lockedError(lockoutPeriodMs)
+          : code === 'ERR_OTP_INVALID'
+            ? JamError.otpRefused(code, 'wrong code')
+            : JamError.otpRefused(code, 'this code (or a later one) was already used');
+      return { valid: false, error };
     });
   }
 }
 
-function locked(remainingMs: number): OtpCheck {
-  return refused(
+function lockedError(remainingMs: number): JamError {
+  return JamError.otpRefused(
     'ERR_OTP_LOCKED',
     `too many failed attempts; try again in ${Math.ceil(remainingMs / 1000)} s`,
   );
-}
-
-export function refused(
-  code: 'ERR_OTP_INVALID' | 'ERR_OTP_REPLAYED' | 'ERR_OTP_LOCKED',
-  message: string,
-): OtpCheck {
-  return { valid: false, error: new JamError(code, `OTP refused: ${message}`) };
 }

@@ -1,5 +1,5 @@
 import { channel, type Channel } from 'node:diagnostics_channel';
-import type { JamErrorCode } from '../jam-error.js';
+import type { JamErrorCode, JwtCheck } from './jam-error.js';
 
 /** Types a channel's message; the value itself is never used. */
 const message = <M extends object>() => undefined as unknown as M;
@@ -12,7 +12,12 @@ type OtpRefusal = 'ERR_OTP_INVALID' | 'ERR_OTP_REPLAYED' | 'ERR_OTP_LOCKED';
  * token, a session id, a secret, a code or a password. docs/events.md describes each one.
  */
 const CHANNELS = {
-  'auth.failure': message<{ source: 'jwt' | 'session'; code: JamErrorCode; check: string }>(),
+  'auth.failure': message<{
+    source: 'jwt' | 'session';
+    code: JamErrorCode;
+    check?: JwtCheck;
+    reason: string;
+  }>(),
   'refresh.reuse': message<{ sub?: string; family: string }>(),
   'token.revoked': message<{ kind: 'token' | 'family'; sub?: string; jti?: string; family?: string }>(),
   'otp.failure': message<{

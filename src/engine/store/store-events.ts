@@ -1,5 +1,5 @@
 import { tracingChannel } from 'node:diagnostics_channel';
-import { publish } from './jam-channels.js';
+import { publish } from '../jam-events.js';
 
 /** What `koa-jam:store` traces carry: the store and the operation, never a key or a value. */
 export interface StoreCallContext {
