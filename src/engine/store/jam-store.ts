@@ -34,7 +34,7 @@ export class JamStore {
     this.#options = options;
     this.#inProcess = keyv.store instanceof MemoryStore;
     this.#redis = redisAdapter(keyv.store);
-    this.#events = new StoreEvents(options.name);
+    this.#events = new StoreEvents(options.name, !this.#inProcess);
     keyv.throwOnErrors = true;
     // Errors surface as rejected calls; without a listener an `error` event would crash the process.
     keyv.on('error', () => {});

@@ -18,14 +18,22 @@ const storeCalls = tracingChannel<StoreCallContext, StoreCallContext>('koa-jam:s
  */
 export class StoreEvents {
   readonly #store: string;
+  readonly #canFail: boolean;
   /** When the current outage began (ms), 0 while the store is up. */
   #downSince = 0;
 
-  constructor(store: string) {
+  /** @param canFail false for koa-jam's in-process store, which has no outages to watch. */
+  constructor(store: string, canFail: boolean) {
     this.#store = store;
+    this.#canFail = canFail;
   }
 
-  async run<T>(op: string, call: () => Promise<T>): Promise<T> {
+  run<T>(op: string, call: () => Promise<T>): Promise<T> {
+    // Nothing to trace or watch: the call itself, without the promise a wrapper would add.
+    return this.#canFail || storeCalls.hasSubscribers ? this.#watched(op, call) : call();
+  }
+
+  async #watched<T>(op: string, call: () => Promise<T>): Promise<T> {
     try {
       const result = storeCalls.hasSubscribers ? await this.#traced(op, call) : await call();
       if (this.#downSince !== 0) this.#recovered(op);
