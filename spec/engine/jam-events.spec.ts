@@ -4,11 +4,11 @@ import { expect } from 'chai';
 import Koa from 'koa';
 import { generateOtpSecret, Jam, jamChannels, jamCsrf, jamJwt, jamSession, type JamError } from 'koa-jam';
 import request from 'supertest';
-import { freezeClock, type FrozenClock } from '../../helpers/clock.js';
-import { rejectsWith } from '../../helpers/errors.js';
-import { recordEvents, type EventRecorder } from '../../helpers/events.js';
-import { SECRET } from '../../helpers/keys.js';
-import { decodeSegment } from '../../helpers/tokens.js';
+import { freezeClock, type FrozenClock } from '../helpers/clock.js';
+import { rejectsWith } from '../helpers/errors.js';
+import { recordEvents, type EventRecorder } from '../helpers/events.js';
+import { SECRET } from '../helpers/keys.js';
+import { decodeSegment } from '../helpers/tokens.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 
@@ -47,7 +47,7 @@ describe('security events (koa-jam:* channels)', () => {
   });
 
   it('docs/events.md has a row for every channel, and for no other', () => {
-    const page = readFileSync(join(__dirname, '../../../../docs/events.md'), 'utf8');
+    const page = readFileSync(join(__dirname, '../../../docs/events.md'), 'utf8');
     const rows = [...page.matchAll(/^\| `(koa-jam:[\w.]+)`/gm)].map((match) => match[1]);
     expect(rows).to.have.members(jamChannels);
   });
