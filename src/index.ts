@@ -1,9 +1,16 @@
 export { Jam } from './engine/jam.js';
 export type { JamConfig } from './engine/jam-config.js';
-export { JamError, isJamError, type JamErrorCode, type JwtCheck } from './engine/jam-error.js';
+export {
+  JamError,
+  isJamError,
+  type JamErrorCode,
+  type JwtCheck,
+  type OAuth2Refusal,
+} from './engine/jam-error.js';
 export { jamChannels, type JamEvents } from './engine/jam-events.js';
 export type { StoreCallContext } from './engine/store/store-events.js';
 export type { JamPayload } from './engine/jam-payload.js';
+export type { AuthzOptions } from './engine/authz/authz-options.js';
 export type { JwtAlgorithm } from './engine/jwt/jwt-algorithms.js';
 export type { JwtOptions } from './engine/jwt/jwt-options.js';
 export type { JwkSet, JwtKeyOptions, PublicJwk } from './engine/jwt/jwt-key-set.js';
@@ -56,6 +63,7 @@ export { jamOAuth2, type JamOAuth2Options } from './koa/jam-oauth2.js';
 export { jamPasskeys, type JamPasskeysOptions } from './koa/jam-passkeys.js';
 export { jamSession, type JamSessionOptions } from './koa/jam-session.js';
 export { requirePayload } from './koa/require-payload.js';
+export { requirePermission } from './koa/require-permission.js';
 export { clearSessionCookie, setSessionCookie, type SessionCookieOptions } from './koa/session-cookie.js';
 export { fromBearerHeader, fromCookie, type TokenResolver } from './koa/token-resolvers.js';
 export type { JamStatePayload, JamTypes } from './koa/koa-state.js';

@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.js';
 
 /** A real redis-server on a loopback port, started for a spec and stopped by pid. */
 export interface RedisServer {
@@ -25,14 +25,14 @@ export interface RedisServerOptions {
   durable?: boolean;
 }
 
-const available = spawnSync('redis-server', ['--version']).status === 0;
+export const redisAvailable = spawnSync('redis-server', ['--version']).status === 0;
 
 /**
  * Starts redis-server, or skips the calling suite with a printed reason when it is not installed.
  * Under CI=true a missing redis-server fails instead: CI must never skip the Redis specs silently.
  */
 export async function redisOrSkip(suite: Mocha.Context, options?: RedisServerOptions): Promise<RedisServer> {
-  if (!available) {
+  if (!redisAvailable) {
     const reason = 'redis-server is not installed (apt-get install -y redis-server)';
     if (process.env.CI === 'true') throw new Error(`CI=true but ${reason}`);
     console.log(`      (skipped: ${reason})`);
@@ -71,7 +71,7 @@ export async function startRedis({ durable = false }: RedisServerOptions = {}): 
   return server;
 }
 
-function spawnRedis(port: number, persistence: string[]): Promise<ChildProcess> {
+export function spawnRedis(port: number, persistence: string[]): Promise<ChildProcess> {
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', ...persistence, '--loglevel', 'warning'],
@@ -99,15 +99,4 @@ function appendOnlyFileArgs(): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'koa-jam-redis-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   return ['--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }

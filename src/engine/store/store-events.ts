@@ -3,7 +3,7 @@ import { publish } from '../jam-events.js';
 
 /** What `koa-jam:store` traces carry: the store and the operation, never a key or a value. */
 export interface StoreCallContext {
-  /** The config section the store serves: `session`, `jwt.list`, `otp`. */
+  /** The config section the store serves: `session`, `jwt.list`, `otp`, `oauth2`, `passkeys`. */
   store: string;
   /** `read`, `write`, `delete` or `claim`. */
   op: string;
