@@ -54,6 +54,7 @@ describe('jwt options', () => {
       'jwt.expire must be a positive integer',
     );
     expect(configMessage({ secretKey: SECRET, cache: { maxEntries: 0 } })).to.contain('jwt.cache.maxEntries');
+    expect(configMessage({ secretKey: SECRET, cache: { maxBytes: 0.5 } })).to.contain('jwt.cache.maxBytes');
   });
 
   it('refuses RSA keys under 2048 bits', () => {

@@ -272,6 +272,32 @@ describe('JWT', () => {
       expect(jam.jwtCacheStats()).to.include({ hits: 2, misses: 5 });
     });
 
+    it('stays within maxBytes (default 64 MiB), counting what payloads hold, not how many there are', async () => {
+      expect(jamFor('HS256').jwtCacheStats()).to.include({ bytes: 0, maxBytes: 64 * 2 ** 20, maxEntries: 10_000 });
+      const jam = jamFor('HS256', { cache: { maxBytes: 2 ** 20 } });
+      const typical = await jam.genJwtToken(jam.makePayload({ sub: 'alice', roles: ['user', 'admin'] }));
+      await jam.verifyJwtToken(typical);
+      const { bytes: typicalBytes } = jam.jwtCacheStats()!;
+      expect(typicalBytes).to.be.within(500, 1500); // V8 holds about 700 bytes for such a payload
+      // Well-signed 6 KB tokens, each payload 1,500 empty objects (about 96 KB of heap each).
+      for (let n = 0; n < 40; n++) {
+        const hostile = jam.makePayload({ n, x: Array.from({ length: 1500 }, () => ({})) });
+        const token = await jam.genJwtToken(hostile);
+        expect(token.length).to.be.below(8192);
+        await jam.verifyJwtToken(token);
+      }
+      const stats = jam.jwtCacheStats()!;
+      expect(stats.bytes).to.be.at.most(2 ** 20);
+      expect(stats.size).to.be.within(8, 10); // ~108 KB estimated each
+      expect(stats.bytes / stats.size).to.be.above(96_000);
+    });
+
+    it('does not keep a payload larger than maxBytes', async () => {
+      const jam = jamFor('HS256', { cache: { maxBytes: 10_000 } });
+      await jam.verifyJwtToken(await jam.genJwtToken(jam.makePayload({ x: Array.from({ length: 500 }, () => ({})) })));
+      expect(jam.jwtCacheStats()).to.include({ size: 0, bytes: 0 });
+    });
+
     it('does not cache a token verified without the exp check, nor a refused one', async () => {
       const jam = jamFor('HS256');
       await jam.verifyJwtToken(await jam.genJwtToken({ user: 1 }), { checkExp: false });

@@ -36,7 +36,7 @@ export class JwtService {
 
   constructor(options: ResolvedJwtOptions) {
     this.#options = options;
-    this.#cache = options.cacheSize > 0 ? new VerifiedTokenCache(options.cacheSize) : undefined;
+    this.#cache = options.cache && new VerifiedTokenCache(options.cache.maxEntries, options.cache.maxBytes);
     const familyLifetime = Math.max(options.expire, options.refreshExpire);
     this.#list = options.list && new JwtList(options.list, options.clockTolerance, familyLifetime);
     this.#verifyOptions = {
@@ -93,9 +93,9 @@ export class JwtService {
     const key = this.#cache && VerifiedTokenCache.keyOf(token);
     const cached = key && this.#cache!.get(key, nowMs);
     if (cached) return cached;
-    const payload = this.#verifyUncached(token, checkExp, nowMs);
+    const { payload, bytes } = this.#verifyUncached(token, checkExp, nowMs);
     // Only fully checked tokens are cached; the entry dies at exp, so a hit is never an expired token.
-    if (key && checkExp) this.#cache!.set(key, payload, payload.exp! * 1000);
+    if (key && checkExp) this.#cache!.set(key, payload, payload.exp! * 1000, bytes);
     return payload;
   }
 
@@ -136,7 +136,8 @@ export class JwtService {
     return this.#cache?.stats();
   }
 
-  #verifyUncached(token: string, checkExp: boolean, nowMs: number): JamPayload {
+  /** The payload, frozen, and its estimated size in the cache. */
+  #verifyUncached(token: string, checkExp: boolean, nowMs: number): { payload: JamPayload; bytes: number } {
     // RSA and EC verification decode the signature leniently: without this, one token has 16 spellings.
     if (decodeCanonicalBase64url(token.slice(token.lastIndexOf('.') + 1)) === undefined) {
       throw invalid('the signature is not canonical base64url');
@@ -166,12 +167,16 @@ export class JwtService {
       throw invalid('token was issued in the future');
     }
     // Frozen: one verified payload may be shared by many requests through the cache.
+    let bytes = 0;
     walkJson(
       payload,
-      ({ value }) => typeof value === 'object' && value !== null && Object.freeze(value),
+      (node) => {
+        bytes += VerifiedTokenCache.bytesOf(node);
+        if (typeof node.value === 'object' && node.value !== null) Object.freeze(node.value);
+      },
       () => invalid(`payload nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`),
     );
-    return payload;
+    return { payload, bytes };
   }
 }
 
