@@ -273,7 +273,11 @@ describe('JWT', () => {
     });
 
     it('stays within maxBytes (default 64 MiB), counting what payloads hold, not how many there are', async () => {
-      expect(jamFor('HS256').jwtCacheStats()).to.include({ bytes: 0, maxBytes: 64 * 2 ** 20, maxEntries: 10_000 });
+      expect(jamFor('HS256').jwtCacheStats()).to.include({
+        bytes: 0,
+        maxBytes: 64 * 2 ** 20,
+        maxEntries: 10_000,
+      });
       const jam = jamFor('HS256', { cache: { maxBytes: 2 ** 20 } });
       const typical = await jam.genJwtToken(jam.makePayload({ sub: 'alice', roles: ['user', 'admin'] }));
       await jam.verifyJwtToken(typical);
@@ -294,7 +298,9 @@ describe('JWT', () => {
 
     it('does not keep a payload larger than maxBytes', async () => {
       const jam = jamFor('HS256', { cache: { maxBytes: 10_000 } });
-      await jam.verifyJwtToken(await jam.genJwtToken(jam.makePayload({ x: Array.from({ length: 500 }, () => ({})) })));
+      await jam.verifyJwtToken(
+        await jam.genJwtToken(jam.makePayload({ x: Array.from({ length: 500 }, () => ({})) })),
+      );
       expect(jam.jwtCacheStats()).to.include({ size: 0, bytes: 0 });
     });
 

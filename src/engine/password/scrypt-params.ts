@@ -47,7 +47,10 @@ export function checkScryptParams(params: Partial<ScryptParams> | undefined, whe
     throw new JamError('ERR_INVALID_ARGUMENT', `${where}: scrypt cost must be a power of two`);
   }
   const { cost, blockSize, parallelization } = merged;
-  if (128 * cost * blockSize > SCRYPT_MAX_MEMORY_BYTES || cost * blockSize * parallelization > SCRYPT_MAX_WORK) {
+  if (
+    128 * cost * blockSize > SCRYPT_MAX_MEMORY_BYTES ||
+    cost * blockSize * parallelization > SCRYPT_MAX_WORK
+  ) {
     throw new JamError(
       'ERR_INVALID_ARGUMENT',
       `${where}: scrypt parameters beyond the ceiling (memory 128*N*r at most 256 MiB, work N*r*p at most 2^22)`,
