@@ -76,6 +76,18 @@ for (const kind of STORE_KINDS) {
       });
     }
 
+    it('works with a fractional clockTolerance and expire: store TTLs are whole milliseconds', async () => {
+      for (const type of ['black', 'white'] as const) {
+        const jam = jamWith(type, { clockTolerance: 0.0005 });
+        const first = await jam.genTokenPair({ sub: 'u1' });
+        const second = await jam.refreshTokenPair(first.refreshToken);
+        expect(await jam.verifyJwtToken(second.accessToken)).to.include({ sub: 'u1' });
+        const plain = await jam.genJwtToken({ ...jam.makePayload({}), exp: Date.now() / 1000 + 60.3 });
+        await jam.revokeJwtToken(plain);
+        await rejectsWith(jam.verifyJwtToken(plain), 'ERR_JWT_REVOKED');
+      }
+    });
+
     it('lets exactly one of two concurrent refreshes with the same token win', async () => {
       const jam = jamWith();
       const pairs = await Promise.all([1, 2, 3, 4, 5].map((n) => jam.genTokenPair({ n })));

@@ -48,7 +48,7 @@ export class JamStore {
   async set(key: string, value: unknown, ttlMs: number): Promise<void> {
     const encoded = encode(value);
     const stored = await this.#bounded('write', () =>
-      this.#keyv.set(this.#options.prefix + key, encoded, ttlMs),
+      this.#keyv.set(this.#options.prefix + key, encoded, wholeMs(ttlMs)),
     );
     if (stored === false) throw this.#unavailable('write', 'the store refused the write');
   }
@@ -61,8 +61,9 @@ export class JamStore {
    * Writes `key` only if it is absent; true for the one caller that wrote it. Atomic across processes on
    * Redis (SET NX); on other stores the calls are serialized within this process only.
    */
-  claim(key: string, ttlMs: number): Promise<boolean> {
+  claim(key: string, fractionalTtlMs: number): Promise<boolean> {
     const full = this.#options.prefix + key;
+    const ttlMs = wholeMs(fractionalTtlMs);
     const redis = this.#redis;
     return this.#bounded('claim', async () => {
       if (redis) {
@@ -127,6 +128,11 @@ export class JamStore {
  */
 function encode(value: unknown): string {
   return JSON.stringify(value);
+}
+
+/** TTLs come from seconds that may be fractional (`clockTolerance`, `ttl`); Redis takes only whole PX. */
+function wholeMs(ttlMs: number): number {
+  return Math.ceil(ttlMs);
 }
 
 /** The part of @keyv/redis's adapter claim() needs (duck-typed: the adapter is an optional peer). */
