@@ -10,7 +10,7 @@ import { JwtList } from './jwt-list.js';
 import type { ResolvedJwtOptions } from './jwt-options.js';
 import { badNumericDate } from './numeric-dates.js';
 import { MAX_JSON_DEPTH, walkJson } from '../walk-json.js';
-import { TokenPairs } from './token-pairs.js';
+import { REFRESH_TYP, TokenPairs } from './token-pairs.js';
 import { VerifiedTokenCache, type CacheStats } from './verified-token-cache.js';
 
 export interface MakePayloadOptions {
@@ -67,7 +67,8 @@ export class JwtService {
     };
   }
 
-  sign(payload: JamPayload): string {
+  /** `typ`: the header's type, `JWT` unless told (refresh tokens are `refresh+jwt`). */
+  sign(payload: JamPayload, typ = 'JWT'): string {
     const signing = this.#options.keys.signing;
     if (signing === undefined) {
       throw configError(
@@ -79,7 +80,8 @@ export class JwtService {
     try {
       // Signed as serialised here: jsonwebtoken adds an iat to object payloads, and throws on claims named like
       // members of Object.prototype (`constructor`, `__proto__`), which are valid claim names.
-      return jsonwebtoken.sign(json, signing.key, { algorithm: signing.alg, header: signing.header });
+      const header = { ...signing.header, typ };
+      return jsonwebtoken.sign(json, signing.key, { algorithm: signing.alg, header });
     } catch (err) {
       throw new JamError('ERR_INVALID_ARGUMENT', `genJwtToken: ${(err as Error).message}`, { cause: err });
     }
@@ -159,6 +161,14 @@ export class JwtService {
     const payload = decoded.payload as JamPayload;
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
       throw invalid('payload is not a JSON object');
+    }
+    // The header's type and the payload's token_use must agree, so a refresh token is told apart by either
+    // (a cached payload then stands for its type too).
+    const typedRefresh = String(decoded.header.typ).toLowerCase() === REFRESH_TYP;
+    if (typedRefresh !== (payload.token_use === 'refresh')) {
+      throw invalid(
+        `a refresh token must have typ ${REFRESH_TYP} and token_use refresh, and only a refresh token`,
+      );
     }
     if (checkExp && payload.exp === undefined) throw invalid('token has no exp claim');
     const badDate = badNumericDate(payload);

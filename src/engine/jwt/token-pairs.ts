@@ -11,6 +11,12 @@ export interface TokenPair {
   refreshToken: string;
 }
 
+/**
+ * The header `typ` of refresh tokens (RFC 8725 §3.11, explicit typing): a verifier that checks `typ` never
+ * takes one for an access token (`JWT`).
+ */
+export const REFRESH_TYP = 'refresh+jwt';
+
 /** Claims koa-jam sets on the tokens of a pair; they are not carried over from one pair to the next. */
 const PAIR_CLAIMS = ['iat', 'exp', 'nbf', 'jti', 'iss', 'aud', 'fam', 'token_use'];
 
@@ -63,7 +69,10 @@ export class TokenPairs {
     });
     const refresh = claims('refresh', this.#refreshExpire);
     await list.record(refresh);
-    return { accessToken: this.#jwt.sign(claims('access')), refreshToken: this.#jwt.sign(refresh) };
+    return {
+      accessToken: this.#jwt.sign(claims('access')),
+      refreshToken: this.#jwt.sign(refresh, REFRESH_TYP),
+    };
   }
 
   #needList(method: string): JwtList {
