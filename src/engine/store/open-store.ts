@@ -2,6 +2,7 @@ import Keyv from 'keyv';
 import { checkPositiveNumber, configError } from '../config/option-checks.js';
 import { requireOptional } from '../config/require-optional.js';
 import { JamStore } from './jam-store.js';
+import { evictionProblem } from './redis-eviction.js';
 import { MemoryStore } from './memory-store.js';
 
 /** A Keyv instance, or a URL: `redis://…` / `rediss://…` (needs @keyv/redis), `sqlite://path` (needs @keyv/sqlite). */
@@ -62,20 +63,29 @@ function openRedis(url: string, timeoutMs: number, path: string): Keyv {
   let attempting = true;
   client.on('reconnecting', () => (attempting = true));
   client.on('error', () => (attempting = false));
+  // Checked on every connection; a Redis that may evict koa-jam's keys fails every call (fail closed).
+  let evicting: string | undefined;
+  let checked = Promise.resolve();
   client.on('ready', () => {
     attempting = false;
     if (closed) client.destroy();
+    else checked = evictionProblem(client).then((problem) => void (evicting = problem));
   });
   // KeyvRedis connects on first use, and calls made while that first connection is under way would find the
   // client not ready and fail (no offline queue). Connect now; calls wait for it, bounded by JamStore.
-  const connected = client.connect().catch(() => undefined);
+  const connected = client
+    .connect()
+    .then(() => checked)
+    .catch(() => undefined);
   const store = new KeyvRedis(client, { throwOnConnectError: true, throwOnErrors: true });
   const getClient = store.getClient.bind(store);
   const disconnect = store.disconnect.bind(store);
   store.getClient = async () => {
     // KeyvRedis would silently reconnect a closed client, and that connection would keep the process alive.
     if (closed) throw new Error('the store has been closed');
-    return (await connected, getClient());
+    await connected;
+    if (evicting !== undefined) throw new Error(evicting);
+    return getClient();
   };
   store.disconnect = async (force?: boolean) => {
     if (closed) return;
