@@ -40,12 +40,16 @@ const KEY_OPTIONS = ['kid', 'alg', 'secretKey', 'privateKey', 'publicKey'] as co
  */
 export class JwtKeySet {
   readonly signing?: SigningKey;
+  /** The algorithm of every verifying key, when they all have one. */
+  readonly onlyAlg?: JwtAlgorithm;
   readonly #single?: VerifyingKey;
   readonly #byKid?: Map<string, VerifyingKey>;
   #jwks?: JwkSet;
 
   private constructor(signing: SigningKey | undefined, verifying: VerifyingKey[], keyed: boolean) {
     this.signing = signing;
+    const algs = new Set(verifying.map(({ alg }) => alg));
+    if (algs.size === 1) this.onlyAlg = [...algs][0];
     if (keyed) this.#byKid = new Map(verifying.map((entry) => [entry.kid!, entry]));
     else this.#single = verifying[0];
   }

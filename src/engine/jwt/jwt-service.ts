@@ -8,6 +8,8 @@ import { invalid } from './jwt-errors.js';
 import type { JwkSet } from './jwt-key-set.js';
 import { JwtList } from './jwt-list.js';
 import type { ResolvedJwtOptions } from './jwt-options.js';
+import type { JwtAlgorithm } from './jwt-algorithms.js';
+import { lowSSpelling } from './low-s-spelling.js';
 import { badNumericDate } from './numeric-dates.js';
 import { MAX_JSON_DEPTH, walkJson } from '../walk-json.js';
 import { REFRESH_TYP, TokenPairs } from './token-pairs.js';
@@ -29,6 +31,8 @@ export interface VerifyJwtOptions {
 export class JwtService {
   readonly #options: ResolvedJwtOptions;
   readonly #cache?: VerifiedTokenCache;
+  /** ES* on every key: the twins (r, s) and (r, n − s) of a signature share one cache entry. */
+  readonly #ecdsaAlg?: JwtAlgorithm;
   readonly #verifyOptions: jsonwebtoken.VerifyOptions & { complete: true };
   readonly #list?: JwtList;
   /** genTokenPair / refreshTokenPair. */
@@ -37,6 +41,8 @@ export class JwtService {
   constructor(options: ResolvedJwtOptions) {
     this.#options = options;
     this.#cache = options.cache && new VerifiedTokenCache(options.cache.maxEntries, options.cache.maxBytes);
+    const { onlyAlg } = options.keys;
+    if (onlyAlg?.startsWith('ES')) this.#ecdsaAlg = onlyAlg;
     const familyLifetime = Math.max(options.expire, options.refreshExpire);
     this.#list = options.list && new JwtList(options.list, options.clockTolerance, familyLifetime);
     this.#verifyOptions = {
@@ -92,7 +98,8 @@ export class JwtService {
     if (typeof token !== 'string' || token.length === 0) throw invalid('token must be a non-empty string');
     if (token.length > this.#options.maxTokenLength) throw invalid('token is longer than jwt.maxTokenLength');
     const nowMs = Date.now();
-    const key = this.#cache && VerifiedTokenCache.keyOf(token);
+    const key =
+      this.#cache && VerifiedTokenCache.keyOf(this.#ecdsaAlg ? lowSSpelling(token, this.#ecdsaAlg) : token);
     const cached = key && this.#cache!.get(key, nowMs);
     if (cached) return cached;
     const { payload, bytes } = this.#verifyUncached(token, checkExp, nowMs);
