@@ -104,15 +104,14 @@ export class JamStore {
     }
   }
 
+  /** What set() wrote; a value that is not JSON text was written before koa-jam encoded its values. */
   #decode<T>(stored: unknown): T {
+    if (typeof stored !== 'string') return stored as T;
     try {
-      if (typeof stored === 'string') return JSON.parse(stored) as T;
+      return JSON.parse(stored) as T;
     } catch {
-      // not koa-jam's JSON: below
+      return stored as T; // an earlier generation entry: a bare random string
     }
-    // Damaged or foreign data under koa-jam's prefix. Not read as absent: an unreadable session generation
-    // read as absent would bring back the sessions a clearSessions ended.
-    throw this.#unavailable('read', 'a stored value is not what koa-jam wrote');
   }
 
   #unavailable(operation: string, reason: string, cause?: unknown): JamError {
