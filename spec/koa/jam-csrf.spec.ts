@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import Koa from 'koa';
-import { jamCsrf, type JamCsrfOptions } from 'koa-jam';
+import { JamError, jamCsrf, type JamCsrfOptions } from 'koa-jam';
 import request from 'supertest';
 
 function appWith(options?: JamCsrfOptions, proxy = false) {
@@ -41,7 +41,7 @@ describe('jamCsrf', () => {
     expect((await status(listed, 'post', crossSite('sessionId=x'))).status).to.equal(200);
     expect((await status(appWith({ cookieName: 'sid' }), 'post', crossSite('sid=x'))).status).to.equal(403);
     for (const bad of [[], [''], '', 42]) {
-      expect(() => jamCsrf({ cookieName: bad as never })).to.throw(TypeError, 'cookieName');
+      expect(() => jamCsrf({ cookieName: bad as never })).to.throw(JamError, 'cookieName');
     }
   });
 
@@ -96,7 +96,19 @@ describe('jamCsrf', () => {
 
   it('refuses an allowedOrigins entry that is not an origin', () => {
     for (const bad of ['admin.example', 'https://admin.example/', 'https://admin.example/path', '*']) {
-      expect(() => jamCsrf({ allowedOrigins: [bad] }), bad).to.throw(TypeError, 'allowedOrigins');
+      expect(() => jamCsrf({ allowedOrigins: [bad] }), bad).to.throw(JamError, 'allowedOrigins');
+    }
+  });
+
+  it('refuses unknown and mistyped options by name, ERR_CONFIG', () => {
+    for (const [options, named] of [
+      [{ allowedOrigin: ['https://a.example'] }, 'jamCsrf.allowedOrigin'],
+      [{ allowedOrigins: 'https://a.example' }, 'allowedOrigins'],
+      [{ cookieName: '' }, 'cookieName'],
+    ] as const) {
+      expect(() => jamCsrf(options as never), named)
+        .to.throw(JamError, named)
+        .with.property('code', 'ERR_CONFIG');
     }
   });
 });

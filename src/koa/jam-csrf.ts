@@ -1,5 +1,7 @@
 import type { Middleware } from 'koa';
-import { respondAuthFailure } from './require-payload.js';
+import { JamError } from '../engine/jam-error.js';
+import { checkSection } from '../shared/option-checks.js';
+import { respondAuthFailure } from './auth-failure.js';
 
 export interface JamCsrfOptions {
   /**
@@ -20,8 +22,11 @@ const DEFAULT_COOKIES = ['sessionId', 'jwt'];
  * is allowed when it is same-origin, from an allowed origin, or from no browser at all (neither header).
  */
 export function jamCsrf(options: JamCsrfOptions = {}): Middleware {
-  const { cookieName = DEFAULT_COOKIES, allowedOrigins = [] } = options;
-  const cookies = checkCookieNames(cookieName);
+  checkSection('jamCsrf', options, ['cookieName', 'allowedOrigins']);
+  const cookies = checkCookieNames(options.cookieName ?? DEFAULT_COOKIES);
+  const { allowedOrigins = [] } = options;
+  if (!Array.isArray(allowedOrigins))
+    throw JamError.config('jamCsrf.allowedOrigins must be an array of origins');
   const allowed = new Set(allowedOrigins.map((origin) => checkOrigin(origin)));
   return async function jamCsrf(ctx, next) {
     if (SAFE_METHODS.has(ctx.method) || !cookies.some((name) => ctx.cookies.get(name))) return next();
@@ -43,7 +48,7 @@ function checkCookieNames(names: unknown): string[] {
     list.length === 0 ||
     !list.every((name) => typeof name === 'string' && name !== '')
   ) {
-    throw new TypeError('jamCsrf: cookieName must be a cookie name or a non-empty array of them');
+    throw JamError.config('jamCsrf.cookieName must be a cookie name or a non-empty array of them');
   }
   return list;
 }
@@ -56,8 +61,8 @@ function checkOrigin(origin: unknown): string {
     parsed = undefined;
   }
   if (parsed === undefined || parsed.origin === 'null' || parsed.origin !== origin) {
-    throw new TypeError(
-      `jamCsrf: allowedOrigins must hold origins like https://example.com (scheme, host, optional port, no path)`,
+    throw JamError.config(
+      'jamCsrf.allowedOrigins must hold origins like https://example.com (scheme, host, optional port, no path)',
     );
   }
   return origin;

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { JamConfig } from '../jam-config.js';
-import { checkSection, configError } from './option-checks.js';
+import { checkSection } from '../../shared/option-checks.js';
+import { JamError } from '../jam-error.js';
 
-const SECTIONS = ['jwt', 'session', 'otp', 'passkeys'] as const;
+const SECTIONS = ['jwt', 'session', 'otp', 'oauth2', 'passkeys'] as const;
 const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 /** Accepts a config object, or the path of a JSON file whose strings may use ${VAR} / ${VAR:-default}. */
@@ -19,7 +20,7 @@ export function loadConfig(
   try {
     text = readFileSync(source, 'utf8');
   } catch (err) {
-    throw configError(
+    throw JamError.config(
       `cannot read config file ${source}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
       err,
     );
@@ -29,7 +30,7 @@ export function loadConfig(
     parsed = JSON.parse(text);
   } catch (err) {
     // Never the parser's message: it quotes the text around the error, which may be a secret.
-    throw configError(`config file ${source} is not valid JSON${positionOf(err, text)}`, err);
+    throw JamError.config(`config file ${source} is not valid JSON${positionOf(err, text)}`, err);
   }
   checkSection(`config file ${source}`, parsed, SECTIONS);
   return substituteEnv(parsed, env, source, 'config') as JamConfig;
@@ -53,7 +54,7 @@ function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, file: string, pat
  */
 function substituteString(value: string, env: NodeJS.ProcessEnv, file: string, path: string): string {
   if (value.replace(ENV_REFERENCE, (_match, _name, fallback?: string) => fallback ?? '').includes('${')) {
-    throw configError(
+    throw JamError.config(
       `config file ${file}: ${path} holds a \`\${\` that is not a complete \${VAR} or \${VAR:-default} ` +
         'reference (nested defaults are not supported)',
     );
@@ -62,7 +63,7 @@ function substituteString(value: string, env: NodeJS.ProcessEnv, file: string, p
     const found = env[name];
     if (found !== undefined && found !== '') return found;
     if (fallback !== undefined) return fallback;
-    throw configError(
+    throw JamError.config(
       `config file ${file} uses \${${name}}, but ${name} is not set (write \${${name}:-default} for a default)`,
     );
   });

@@ -1,8 +1,8 @@
-import { checkOneOf, checkPositiveNumber, checkSection } from '../config/option-checks.js';
+import { checkOneOf, checkPositiveNumber, checkSection } from '../../shared/option-checks.js';
+import { JamError } from '../jam-error.js';
 import type { JamPayload } from '../jam-payload.js';
 import type { JamStore } from '../store/jam-store.js';
 import { openStore, type StoreOption } from '../store/open-store.js';
-import { invalid, revoked } from './jwt-errors.js';
 
 /** `jwt.list`: a black list refuses revoked tokens, a white list accepts only the tokens it recorded. */
 export interface JwtListOptions {
@@ -53,7 +53,7 @@ export class JwtList {
   /** One bounded read; ERR_JWT_REVOKED when the list refuses the token, ERR_STORE_UNAVAILABLE on an outage. */
   async check(payload: JamPayload): Promise<void> {
     const listed = (await this.#store.get(entryOf(payload))) !== undefined;
-    if (listed !== this.#white) throw revoked();
+    if (listed !== this.#white) throw JamError.jwtRevoked();
   }
 
   /**
@@ -69,7 +69,7 @@ export class JwtList {
     await this.#store.set(entry, 1, ttl);
     if ((await this.#store.get(`revoked:${entry}`)) !== undefined) {
       await this.#store.delete(entry);
-      throw revoked();
+      throw JamError.jwtRevoked();
     }
   }
 
@@ -97,7 +97,8 @@ export class JwtList {
   /** How long an entry must outlive now: as long as the token (or any of its family) can still verify. */
   #ttlOf(payload: JamPayload): number {
     if (isPairToken(payload)) return this.#familyLifetimeMs + this.#toleranceMs;
-    if (typeof payload.exp !== 'number') throw invalid('a token without exp cannot be listed');
+    if (typeof payload.exp !== 'number')
+      throw JamError.jwtInvalid('a token without exp cannot be listed', { check: 'exp' });
     return payload.exp * 1000 + this.#toleranceMs - Date.now();
   }
 }
@@ -114,7 +115,10 @@ function isPairToken(payload: JamPayload): boolean {
 function idOf(payload: JamPayload, claim: 'jti' | 'fam'): string {
   const id = payload[claim];
   if (typeof id !== 'string' || id === '' || id.length > MAX_ID_LENGTH) {
-    throw invalid(`a listed token needs a ${claim} claim (a string of 1 to ${MAX_ID_LENGTH} characters)`);
+    throw JamError.jwtInvalid(
+      `a listed token needs a ${claim} claim (a string of 1 to ${MAX_ID_LENGTH} characters)`,
+      { check: claim },
+    );
   }
   return id;
 }

@@ -37,22 +37,18 @@ export function checkScryptParams(params: Partial<ScryptParams> | undefined, whe
     const [min, max] = LIMITS[name];
     const value = merged[name];
     if (!Number.isInteger(value) || value < min || value > max) {
-      throw new JamError(
-        'ERR_INVALID_ARGUMENT',
-        `${where}: scrypt ${name} must be an integer from ${min} to ${max}`,
-      );
+      throw JamError.invalidArgument(`${where}: scrypt ${name} must be an integer from ${min} to ${max}`);
     }
   }
   if ((merged.cost & (merged.cost - 1)) !== 0) {
-    throw new JamError('ERR_INVALID_ARGUMENT', `${where}: scrypt cost must be a power of two`);
+    throw JamError.invalidArgument(`${where}: scrypt cost must be a power of two`);
   }
   const { cost, blockSize, parallelization } = merged;
   if (
     128 * cost * blockSize > SCRYPT_MAX_MEMORY_BYTES ||
     cost * blockSize * parallelization > SCRYPT_MAX_WORK
   ) {
-    throw new JamError(
-      'ERR_INVALID_ARGUMENT',
+    throw JamError.invalidArgument(
       `${where}: scrypt parameters beyond the ceiling (memory 128*N*r at most 256 MiB, work N*r*p at most 2^22)`,
     );
   }

@@ -10,14 +10,18 @@ export type SessionData = Record<string, unknown>;
  * record is ever written.
  */
 export function checkSessionData(method: string, data: unknown): SessionData {
-  if (!isPlainObject(data)) throw badData(method, 'data', 'is not a plain object');
+  if (!isPlainObject(data)) throw JamError.invalidArgument(notJson(method, 'data', 'is not a plain object'));
   walkJson(
     data,
     (node) => {
       const problem = problemOf(node);
-      if (problem !== undefined) throw badData(method, pathOf(node, 'data'), problem);
+      if (problem !== undefined)
+        throw JamError.invalidArgument(notJson(method, pathOf(node, 'data'), problem));
     },
-    () => badData(method, 'data', `nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`),
+    () =>
+      JamError.invalidArgument(
+        notJson(method, 'data', `nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`),
+      ),
   );
   return data;
 }
@@ -42,6 +46,6 @@ function isPlainObject(value: unknown): value is SessionData {
   return proto === Object.prototype || proto === null;
 }
 
-function badData(method: string, path: string, problem: string): JamError {
-  return new JamError('ERR_INVALID_ARGUMENT', `${method}: session data must be JSON: ${path} ${problem}`);
+function notJson(method: string, path: string, problem: string): string {
+  return `${method}: session data must be JSON: ${path} ${problem}`;
 }

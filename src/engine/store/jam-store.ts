@@ -50,7 +50,8 @@ export class JamStore {
     const stored = await this.#bounded('write', () =>
       this.#keyv.set(this.#options.prefix + key, encoded, wholeMs(ttlMs)),
     );
-    if (stored === false) throw this.#unavailable('write', 'the store refused the write');
+    if (stored === false)
+      throw JamError.storeUnavailable(this.#options.purpose, 'write', 'the store refused the write');
   }
 
   async delete(key: string): Promise<void> {
@@ -90,7 +91,14 @@ export class JamStore {
       if (this.#inProcess) return await call();
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(this.#unavailable(operation, `no answer within ${this.#options.timeoutMs} ms`)),
+          () =>
+            reject(
+              JamError.storeUnavailable(
+                this.#options.purpose,
+                operation,
+                `no answer within ${this.#options.timeoutMs} ms`,
+              ),
+            ),
           this.#options.timeoutMs,
         );
       });
@@ -98,7 +106,12 @@ export class JamStore {
     } catch (err) {
       throw err instanceof JamError
         ? err
-        : this.#unavailable(operation, (err as Error)?.message ?? 'error', err);
+        : JamError.storeUnavailable(
+            this.#options.purpose,
+            operation,
+            (err as Error)?.message ?? 'error',
+            err,
+          );
     } finally {
       clearTimeout(timer);
     }
@@ -112,12 +125,6 @@ export class JamStore {
     } catch {
       return stored as T; // an earlier generation entry: a bare random string
     }
-  }
-
-  #unavailable(operation: string, reason: string, cause?: unknown): JamError {
-    return new JamError('ERR_STORE_UNAVAILABLE', `${this.#options.purpose} ${operation} failed: ${reason}`, {
-      cause,
-    });
   }
 }
 

@@ -1,9 +1,10 @@
 import Keyv from 'keyv';
-import { checkPositiveNumber, configError } from '../config/option-checks.js';
+import { checkPositiveNumber } from '../../shared/option-checks.js';
 import { requireOptional } from '../config/require-optional.js';
 import { JamStore } from './jam-store.js';
 import { evictionProblem } from './redis-eviction.js';
 import { MemoryStore } from './memory-store.js';
+import { JamError } from '../jam-error.js';
 
 /** A Keyv instance, or a URL: `redis://…` / `rediss://…` (needs @keyv/redis), `sqlite://path` (needs @keyv/sqlite). */
 export type StoreOption = Keyv | string;
@@ -31,12 +32,12 @@ export function openStore(option: StoreOption | undefined, options: OpenStoreOpt
     return new JamStore(new Keyv({ store: new MemoryStore(), ...JSON_VALUES }), { ...common, owned: true });
   if (option instanceof Keyv) return new JamStore(option, { ...common, owned: false });
   if (typeof option !== 'string')
-    throw configError(`${options.path} must be a Keyv instance or a URL string`);
+    throw JamError.config(`${options.path} must be a Keyv instance or a URL string`);
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(option)?.[1]?.toLowerCase();
   if (scheme === 'redis' || scheme === 'rediss')
     return new JamStore(openRedis(option, timeoutMs, options.path), { ...common, owned: true });
   if (scheme === 'sqlite') return new JamStore(openSqlite(option, options.path), { ...common, owned: true });
-  throw configError(
+  throw JamError.config(
     `${options.path}: unsupported store URL scheme ${scheme ?? '(none)'}; use redis://, rediss:// or sqlite://`,
   );
 }
