@@ -31,8 +31,11 @@ const STATUS: Record<JamErrorCode, number> = {
  * answers with. Messages never contain a token, a session id or a key.
  */
 export class JamError extends Error {
+  /** Always `JamError`, also across copies of koa-jam (see {@link isJamError}). */
   override readonly name = 'JamError';
+  /** What went wrong: stable across versions, unlike the message. */
   readonly code: JamErrorCode;
+  /** The HTTP status the Koa edge answers with for this code. */
   readonly status: number;
 
   constructor(code: JamErrorCode, message: string, options?: { cause?: unknown }) {

@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import { respondAuthFailure } from './require-payload.js';
 
+/** Options of `jamCsrf`. */
 export interface JamCsrfOptions {
   /** Only requests carrying this cookie are checked: a credential in a header cannot be forged cross-site. Default `sessionId`. */
   cookieName?: string;

@@ -3,6 +3,7 @@ import type { Middleware } from 'koa';
 import type { Jam } from '../engine/jam.js';
 import { assertJam } from './jam-context.js';
 
+/** Options of `jamJwks`. */
 export interface JamJwksOptions {
   /** Default `/.well-known/jwks.json`. */
   path?: string;

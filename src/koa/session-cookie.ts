@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 
+/** Attributes of the session cookie; it is always HttpOnly, and Secure over HTTPS. */
 export interface SessionCookieOptions {
   /** Default `sessionId`. */
   cookieName?: string;
@@ -7,6 +8,7 @@ export interface SessionCookieOptions {
   maxAge?: number;
   /** Default `/`. */
   path?: string;
+  /** Default none: the cookie goes to this host only. */
   domain?: string;
   /** Default `lax`: sent on top-level navigations from other sites, never on their subrequests or forms' POSTs. */
   sameSite?: 'lax' | 'strict' | 'none';

@@ -6,6 +6,7 @@ import { authFailureStatus } from '../koa/require-payload.js';
 import { authHttpError } from './auth-http-error.js';
 import { loadUser, type LoadUser } from './load-user.js';
 
+/** Options of `jamAuthorizationChecker`. */
 export interface JamAuthorizationOptions<U = JamStatePayload> {
   /** The payload claim holding the user's roles: a string or an array of strings. Default `roles`. */
   rolesClaim?: string;

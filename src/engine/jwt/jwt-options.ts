@@ -31,7 +31,12 @@ export interface JwtOptions {
   /** Seconds of clock skew accepted for `exp`, `nbf` and `iat`. Default 0. */
   clockTolerance?: number;
   /** Cache verified tokens in process (LRU); a hit still runs the list check. Default true. */
-  cache?: boolean | { maxEntries?: number };
+  cache?:
+    | boolean
+    | {
+        /** Default 10,000. */
+        maxEntries?: number;
+      };
   /** Longest token accepted; longer ones are refused before any parsing or crypto. Default 8192. */
   maxTokenLength?: number;
   /** A black or white list of tokens, in memory or on a shared store. */

@@ -12,11 +12,13 @@ import { badNumericDate } from './numeric-dates.js';
 import { TokenPairs } from './token-pairs.js';
 import { VerifiedTokenCache, type CacheStats } from './verified-token-cache.js';
 
+/** Options of `jam.makePayload`. */
 export interface MakePayloadOptions {
   /** Lifetime in seconds, instead of the configured `expire`. */
   exp?: number;
 }
 
+/** Options of `jam.verifyJwtToken`. */
 export interface VerifyJwtOptions {
   /** Reject expired tokens and tokens without `exp`. Default true. */
   checkExp?: boolean;

@@ -6,8 +6,11 @@ import { invalid, revoked } from './jwt-errors.js';
 import type { JwtList } from './jwt-list.js';
 import type { JwtService } from './jwt-service.js';
 
+/** What `genTokenPair` and `refreshTokenPair` return: the two tokens of one login. */
 export interface TokenPair {
+  /** Lives `jwt.expire` seconds; sent with requests. */
   accessToken: string;
+  /** Lives `jwt.refreshExpire` seconds; spent by `refreshTokenPair`, only once. */
   refreshToken: string;
 }
 

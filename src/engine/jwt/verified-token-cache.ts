@@ -6,10 +6,15 @@ interface Entry {
   expiresAtMs: number;
 }
 
+/** What `jam.jwtCacheStats()` reports of the verified-token cache. */
 export interface CacheStats {
+  /** Tokens cached now. */
   size: number;
+  /** The bound (`jwt.cache.maxEntries`). */
   maxEntries: number;
+  /** Verifications answered from the cache. */
   hits: number;
+  /** Verifications that checked a signature. */
   misses: number;
 }
 

@@ -27,10 +27,12 @@ export class MemoryStore {
     this.#timer.unref();
   }
 
+  /** Entries held, expired ones not yet swept included. */
   get size(): number {
     return this.#entries.size;
   }
 
+  /** The value, or undefined when absent or expired. */
   get(key: string): unknown {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
@@ -41,6 +43,7 @@ export class MemoryStore {
     return entry.value;
   }
 
+  /** Stores `value`, for `ttlMs` milliseconds when given. */
   set(key: string, value: unknown, ttlMs?: number): boolean {
     // Deleted first so that the entry moves to the end of the sweep order.
     this.#entries.delete(key);
@@ -51,10 +54,12 @@ export class MemoryStore {
     return true;
   }
 
+  /** Removes one entry; true when it was there. */
   delete(key: string): boolean {
     return this.#entries.delete(key);
   }
 
+  /** Removes every entry. */
   clear(): void {
     this.#entries.clear();
     this.#cursor = undefined;
@@ -80,6 +85,7 @@ export class MemoryStore {
     return dropped;
   }
 
+  /** Stops the sweep timer. */
   disconnect(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;

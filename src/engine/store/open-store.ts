@@ -3,7 +3,10 @@ import { checkPositiveNumber, configError } from '../config/option-checks.js';
 import { JamStore } from './jam-store.js';
 import { MemoryStore } from './memory-store.js';
 
-/** A Keyv instance, or a URL: `redis://…` / `rediss://…` (needs @keyv/redis), `sqlite://path` (needs @keyv/sqlite). */
+/**
+ * A Keyv instance, or a URL: `redis://…` / `rediss://…` (needs @keyv/redis), `sqlite://path` (needs @keyv/sqlite).
+ * @inline
+ */
 export type StoreOption = Keyv | string;
 
 export interface OpenStoreOptions {
