@@ -12,3 +12,14 @@ export async function rejectsWith(promise: Promise<unknown>, code: JamErrorCode)
   expect((outcome.err as JamError).code).to.equal(code);
   return outcome.err as JamError;
 }
+
+/** Calls `fn`, which must throw a JamError of `code` synchronously; returns the error. */
+export function throwsWith(fn: () => unknown, code: JamErrorCode): JamError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).to.be.instanceOf(JamError).with.property('code', code);
+    return err as JamError;
+  }
+  return expect.fail(`expected ${code}`);
+}

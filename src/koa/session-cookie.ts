@@ -1,4 +1,8 @@
 import type { Context } from 'koa';
+import { JamError } from '../engine/jam-error.js';
+
+/** The SameSite values a session cookie may take. */
+export const SAME_SITE = ['lax', 'strict', 'none'] as const;
 
 /** Attributes of the session cookie; it is always HttpOnly, and Secure over HTTPS. */
 export interface SessionCookieOptions {
@@ -11,7 +15,7 @@ export interface SessionCookieOptions {
   /** Default none: the cookie goes to this host only. */
   domain?: string;
   /** Default `lax`: sent on top-level navigations from other sites, never on their subrequests or forms' POSTs. */
-  sameSite?: 'lax' | 'strict' | 'none';
+  sameSite?: (typeof SAME_SITE)[number];
 }
 
 /**
@@ -46,7 +50,7 @@ function writeCookie(
 
 function sessionTtl(ctx: Context): number {
   if (typeof ctx.jam?.sessionLifetime !== 'function') {
-    throw new TypeError('setSessionCookie: pass { maxAge } or use jamSession/jamContext so ctx.jam is set');
+    throw JamError.config('setSessionCookie: pass { maxAge } or use jamSession/jamContext so ctx.jam is set');
   }
   return ctx.jam.sessionLifetime().ttl;
 }

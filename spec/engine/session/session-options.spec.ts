@@ -1,11 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { expect } from 'chai';
 import { Jam, JamError } from 'koa-jam';
 import { rejectsWith } from '../../helpers/errors.js';
+import { runWithoutPackage } from '../../helpers/without-package.js';
 
 function configError(fn: () => unknown): JamError {
   try {
@@ -77,30 +74,12 @@ describe('the session config', () => {
 
   it('fails at construction with the npm install line when the adapter of a URL is not installed', function () {
     this.timeout(20_000);
-    // A copy of the package whose node_modules lacks @keyv/sqlite: the real "not installed" case.
-    const root = resolve(__dirname, '../../../..');
-    const dir = mkdtempSync(join(tmpdir(), 'koa-jam-no-sqlite-'));
-    try {
-      cpSync(join(root, 'dist'), join(dir, 'dist'), { recursive: true });
-      cpSync(join(root, 'package.json'), join(dir, 'package.json'));
-      mkdirSync(join(dir, 'node_modules', '@keyv'), { recursive: true });
-      for (const name of readdirSync(join(root, 'node_modules'))) {
-        if (name !== '@keyv') symlinkSync(join(root, 'node_modules', name), join(dir, 'node_modules', name));
-      }
-      for (const name of readdirSync(join(root, 'node_modules', '@keyv'))) {
-        if (name !== 'sqlite')
-          symlinkSync(join(root, 'node_modules', '@keyv', name), join(dir, 'node_modules', '@keyv', name));
-      }
-      const script = `
+    const script = `
         const { Jam } = require('./dist/index.js');
         try { new Jam({ session: { store: 'sqlite://db.sqlite' } }); console.log('constructed'); }
         catch (err) { console.log(err.code + ': ' + err.message); }`;
-      const run = spawnSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8' });
-      expect(run.stdout.trim()).to.equal(
-        'ERR_CONFIG: session.store uses @keyv/sqlite, which is not installed; run: npm install @keyv/sqlite',
-      );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(runWithoutPackage('@keyv/sqlite', script)).to.equal(
+      'ERR_CONFIG: session.store uses @keyv/sqlite, which is not installed; run: npm install @keyv/sqlite',
+    );
   });
 });
