@@ -43,7 +43,10 @@ export const JAM_ERROR_CODES = {
   },
 } as const satisfies Record<string, { status: number; when: string }>;
 
-/** Stable error codes: match on `err.code`, never on the message. */
+/**
+ * Stable error codes: match on `err.code`, never on the message.
+ * @useDeclaredType
+ */
 export type JamErrorCode = keyof typeof JAM_ERROR_CODES;
 
 /**
@@ -72,6 +75,10 @@ export type JwtCheck =
   | 'token_use'
   | 'list';
 
+/**
+ * What a JamError carries besides its code and message.
+ * @inline
+ */
 export interface JamErrorOptions {
   cause?: unknown;
   /** JWT errors only: which check failed. */
@@ -80,7 +87,9 @@ export interface JamErrorOptions {
   detail?: Record<string, unknown>;
 }
 
+/** @inline */
 type OtpRefusalCode = 'ERR_OTP_INVALID' | 'ERR_OTP_REPLAYED' | 'ERR_OTP_LOCKED';
+/** @inline */
 type PasskeyRefusalCode = 'ERR_PASSKEY_INVALID' | 'ERR_PASSKEY_CHALLENGE' | 'ERR_PASSKEY_COUNTER';
 
 /**
@@ -97,6 +106,7 @@ export class JamError extends Error {
   /** The HTTP status the Koa edge answers with for this code. */
   readonly status: number;
   // Declared, not initialised: errors without them have no such property at all.
+  /** JWT failures: which check failed (see {@link JwtCheck}); for logs and tests, never for clients. */
   declare readonly check?: JwtCheck;
   /** Structured facts for logs and monitoring (ids, counters), never secrets; absent for most codes. */
   declare readonly detail?: Readonly<Record<string, unknown>>;
@@ -109,10 +119,12 @@ export class JamError extends Error {
     if (options.detail !== undefined) this.detail = Object.freeze({ ...options.detail });
   }
 
+  /** ERR_CONFIG: a bad or missing option, with a message the user can act on. */
   static config(message: string, cause?: unknown): JamError {
     return new JamError('ERR_CONFIG', message, { cause });
   }
 
+  /** ERR_INVALID_ARGUMENT: the application called a method with a value it cannot take. */
   static invalidArgument(message: string, cause?: unknown): JamError {
     return new JamError('ERR_INVALID_ARGUMENT', message, { cause });
   }
@@ -122,27 +134,36 @@ export class JamError extends Error {
     return new JamError('ERR_BAD_REQUEST', reason, { cause });
   }
 
+  /** ERR_JWT_INVALID, with the check that failed. */
   static jwtInvalid(reason: string, { check, cause }: { check: JwtCheck; cause?: unknown }): JamError {
     return new JamError('ERR_JWT_INVALID', `invalid token: ${reason}`, { check, cause });
   }
 
+  /** ERR_JWT_EXPIRED (`check: 'exp'`). */
   static jwtExpired(cause?: unknown): JamError {
     return new JamError('ERR_JWT_EXPIRED', 'token has expired', { check: 'exp', cause });
   }
 
+  /** ERR_JWT_NOT_BEFORE (`check: 'nbf'`). */
   static jwtNotBefore(cause?: unknown): JamError {
     return new JamError('ERR_JWT_NOT_BEFORE', 'token is not valid yet', { check: 'nbf', cause });
   }
 
+  /** ERR_JWT_REVOKED (`check: 'list'`). */
   static jwtRevoked(reason = 'token has been revoked'): JamError {
     return new JamError('ERR_JWT_REVOKED', reason, { check: 'list' });
   }
 
+  /** ERR_SESSION_NOT_FOUND. */
   static sessionNotFound(message = 'no such session'): JamError {
     return new JamError('ERR_SESSION_NOT_FOUND', message);
   }
 
-  /** @param store which store (e.g. `session store`); @param operation read, write, delete... */
+  /**
+   * ERR_STORE_UNAVAILABLE: a store call failed or did not answer in time.
+   * @param store which store (e.g. `session store`)
+   * @param operation read, write, delete...
+   */
   static storeUnavailable(store: string, operation: string, reason: string, cause?: unknown): JamError {
     return new JamError('ERR_STORE_UNAVAILABLE', `${store} ${operation} failed: ${reason}`, { cause });
   }
