@@ -109,7 +109,7 @@ describe('security events (koa-jam:* channels)', () => {
       expect(events.of('koa-jam:token.revoked')).to.deep.equal([{ kind: 'family', sub: 'alice', family }]);
     });
 
-    it('revokeJwtToken publishes the token (by jti) or the family it revoked', async () => {
+    it('revokeJwtToken publishes the token (by jti) or the family it revoked, revokeSubject the subject', async () => {
       const token = await jam.genJwtToken(jam.makePayload({ sub: 'bob' }));
       await jam.revokeJwtToken(token);
       const pair = await jam.genTokenPair({});
@@ -118,6 +118,9 @@ describe('security events (koa-jam:* channels)', () => {
         { kind: 'token', sub: 'bob', jti: decodeSegment(token, 1).jti },
         { kind: 'family', sub: undefined, family: decodeSegment(pair.accessToken, 1).fam },
       ]);
+      events.clear();
+      await jam.revokeSubject('carol');
+      expect(events.of('koa-jam:token.revoked')).to.deep.equal([{ kind: 'subject', sub: 'carol' }]);
     });
   });
 

@@ -19,7 +19,12 @@ const CHANNELS = {
     reason: string;
   }>(),
   'refresh.reuse': message<{ sub?: string; family: string }>(),
-  'token.revoked': message<{ kind: 'token' | 'family'; sub?: string; jti?: string; family?: string }>(),
+  'token.revoked': message<{
+    kind: 'token' | 'family' | 'subject';
+    sub?: string;
+    jti?: string;
+    family?: string;
+  }>(),
   'otp.failure': message<{
     sessionKey?: string;
     code: OtpRefusal;
