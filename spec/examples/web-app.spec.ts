@@ -1,6 +1,6 @@
 // The page.evaluate() callbacks below run in the browser.
 /// <reference lib="dom" />
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,13 +9,13 @@ import { expect } from 'chai';
 import jsQR from 'jsqr';
 import { Jam } from 'koa-jam';
 import { generateSync } from 'otplib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { createWebApp } from '../../examples/web-app.js';
 import { WebUsers } from '../../examples/web-users.js';
+import { chromiumOrSkip } from '../helpers/chromium.js';
 import { freezeClock, type FrozenClock } from '../helpers/clock.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = join('test-output', 'web-app-2fa-enrolment.png');
 
 describe('examples/web-app', function () {
@@ -23,7 +23,7 @@ describe('examples/web-app', function () {
   let jam: Jam;
   let users: WebUsers;
   before(async () => {
-    jam = new Jam({ session: {}, otp: {} });
+    jam = new Jam({ session: {}, otp: {}, passkeys: { rpId: 'localhost' } });
     users = await WebUsers.create({ alice: 'alice-password', bob: 'bob-password' });
   });
   after(() => jam.close());
@@ -79,19 +79,10 @@ describe('examples/web-app', function () {
     let clock: FrozenClock | undefined;
 
     before(async function () {
-      if (!existsSync(CHROMIUM)) {
-        const reason = `${CHROMIUM} is not installed (apt-get install -y chromium)`;
-        if (process.env.CI === 'true') throw new Error(`CI=true but ${reason}`);
-        console.log(`      (skipped: ${reason})`);
-        return this.skip();
-      }
+      browser = await chromiumOrSkip(this);
       server = createWebApp(jam, users).listen(0, '127.0.0.1');
       await once(server, 'listening');
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      });
     });
     after(async () => {
       clock?.uninstall();
