@@ -1,6 +1,36 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const KOA = ['Koa belongs to src/koa and the edges above it', 'koa', 'koa/*', '@koa/*', '**/koa/*'];
+const ROUTING_CONTROLLERS = [
+  'only the routing-controllers edge may use routing-controllers',
+  'routing-controllers',
+  'routing-controllers/*',
+  '**/routing-controllers/*',
+];
+const CLI = ['the CLI is a layer of its own: nothing imports it', '**/cli/*'];
+const ENGINE_INSIDES = [
+  'edges reach the engine through its top-level modules (jam, jam-error, ...) or src/shared, not its insides (types excepted)',
+  '**/engine/*/*',
+];
+
+/**
+ * Imports a layer may not make: each layer knows only the ones below it (DEVELOPERS.md, "Layout"). Type-only
+ * imports of the engine's insides are allowed (erased at build: the edges name the engine's types).
+ */
+const forbidden = (...groups) => ({
+  'no-restricted-imports': 'off',
+  '@typescript-eslint/no-restricted-imports': [
+    'error',
+    {
+      patterns: groups.map(([message, ...group]) => ({
+        group,
+        message,
+        allowTypeImports: message === ENGINE_INSIDES[0],
+      })),
+    },
+  ],
+});
 export default tseslint.config(
   { ignores: ['dist/', 'build/', 'node_modules/', 'bench/results/', 'coverage/'] },
   js.configs.recommended,
@@ -11,4 +41,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  { files: ['src/engine/**', 'src/shared/**'], rules: forbidden(KOA, ROUTING_CONTROLLERS, CLI) },
+  { files: ['src/koa/**'], rules: forbidden(ROUTING_CONTROLLERS, CLI, ENGINE_INSIDES) },
+  { files: ['src/routing-controllers/**'], rules: forbidden(CLI, ENGINE_INSIDES) },
+  { files: ['src/cli/**'], rules: forbidden(KOA, ROUTING_CONTROLLERS) },
 );

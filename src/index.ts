@@ -1,6 +1,6 @@
 export { Jam } from './engine/jam.js';
 export type { JamConfig } from './engine/jam-config.js';
-export { JamError, isJamError, type JamErrorCode } from './engine/jam-error.js';
+export { JamError, isJamError, type JamErrorCode, type JwtCheck } from './engine/jam-error.js';
 export type { JamPayload } from './engine/jam-payload.js';
 export type { JwtAlgorithm } from './engine/jwt/jwt-algorithms.js';
 export type { JwtOptions } from './engine/jwt/jwt-options.js';
@@ -9,6 +9,16 @@ export type { JwtListOptions } from './engine/jwt/jwt-list.js';
 export type { TokenPair } from './engine/jwt/token-pairs.js';
 export type { MakePayloadOptions, VerifyJwtOptions } from './engine/jwt/jwt-service.js';
 export type { CacheStats } from './engine/jwt/verified-token-cache.js';
+export type {
+  BeginLoginOptions,
+  CompleteLoginOptions,
+  LoginStart,
+  OAuth2Claims,
+  OAuth2Login,
+  OAuth2Tokens,
+} from './engine/oauth2/oauth2-login.js';
+export type { OAuth2Options, OAuth2ProviderOptions } from './engine/oauth2/oauth2-options.js';
+export type { OAuth2Preset } from './engine/oauth2/provider-presets.js';
 export type { OtpCheck } from './engine/otp/otp-attempt-guard.js';
 export type { OtpDigest, OtpOptions, OtpType } from './engine/otp/otp-options.js';
 export { generateOtpSecret, type OtpSecret } from './engine/otp/otp-secret.js';
@@ -40,6 +50,7 @@ export { jamContext } from './koa/jam-context.js';
 export { jamCsrf, type JamCsrfOptions } from './koa/jam-csrf.js';
 export { jamJwt, type JamJwtOptions } from './koa/jam-jwt.js';
 export { jamJwks, type JamJwksOptions } from './koa/jam-jwks.js';
+export { jamOAuth2, type JamOAuth2Options } from './koa/jam-oauth2.js';
 export { jamPasskeys, type JamPasskeysOptions } from './koa/jam-passkeys.js';
 export { jamSession, type JamSessionOptions } from './koa/jam-session.js';
 export { requirePayload } from './koa/require-payload.js';

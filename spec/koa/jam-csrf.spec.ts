@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import Koa from 'koa';
-import { jamCsrf, type JamCsrfOptions } from 'koa-jam';
+import { JamError, jamCsrf, type JamCsrfOptions } from 'koa-jam';
 import request from 'supertest';
 
 function appWith(options?: JamCsrfOptions, proxy = false) {
@@ -82,7 +82,19 @@ describe('jamCsrf', () => {
 
   it('refuses an allowedOrigins entry that is not an origin', () => {
     for (const bad of ['admin.example', 'https://admin.example/', 'https://admin.example/path', '*']) {
-      expect(() => jamCsrf({ allowedOrigins: [bad] }), bad).to.throw(TypeError, 'allowedOrigins');
+      expect(() => jamCsrf({ allowedOrigins: [bad] }), bad).to.throw(JamError, 'allowedOrigins');
+    }
+  });
+
+  it('refuses unknown and mistyped options by name, ERR_CONFIG', () => {
+    for (const [options, named] of [
+      [{ allowedOrigin: ['https://a.example'] }, 'jamCsrf.allowedOrigin'],
+      [{ allowedOrigins: 'https://a.example' }, 'allowedOrigins'],
+      [{ cookieName: '' }, 'cookieName'],
+    ] as const) {
+      expect(() => jamCsrf(options as never), named)
+        .to.throw(JamError, named)
+        .with.property('code', 'ERR_CONFIG');
     }
   });
 });

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import Koa from 'koa';
-import { Jam, jamJwks } from 'koa-jam';
+import { Jam, JamError, jamJwks } from 'koa-jam';
 import request from 'supertest';
 import { keyPairFor, otherRsaPair, SECRET } from '../helpers/keys.js';
 
@@ -66,9 +66,12 @@ describe('jamJwks', () => {
   });
 
   it('validates its options when created', () => {
-    expect(() => jamJwks({} as Jam)).to.throw(TypeError, 'Jam instance');
-    expect(() => jamJwks(jam, { path: 'jwks.json' })).to.throw(TypeError, 'path');
-    expect(() => jamJwks(jam, { maxAge: -1 })).to.throw(TypeError, 'maxAge');
-    expect(() => jamJwks(new Jam({ jwt: { secretKey: SECRET } }))).to.throw(TypeError, 'no asymmetric key');
+    const refused = (make: () => unknown, named: string) =>
+      expect(make, named).to.throw(JamError, named).with.property('code', 'ERR_CONFIG');
+    refused(() => jamJwks({} as Jam), 'Jam instance');
+    refused(() => jamJwks(jam, { path: 'jwks.json' }), 'jamJwks.path');
+    refused(() => jamJwks(jam, { maxAge: -1 }), 'jamJwks.maxAge');
+    refused(() => jamJwks(jam, { maxage: 60 } as never), 'jamJwks.maxage');
+    refused(() => jamJwks(new Jam({ jwt: { secretKey: SECRET } })), 'no asymmetric key');
   });
 });

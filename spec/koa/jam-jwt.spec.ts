@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { expect } from 'chai';
 import Koa from 'koa';
-import { Jam, jamContext, jamJwt, requirePayload, type JamJwtOptions } from 'koa-jam';
+import { Jam, jamContext, JamError, jamJwt, requirePayload, type JamJwtOptions } from 'koa-jam';
 import request from 'supertest';
 import { eventually } from '../helpers/eventually.js';
 import { SECRET } from '../helpers/keys.js';
@@ -100,9 +100,13 @@ describe('jamJwt', () => {
   });
 
   it('validates its options when created', () => {
-    expect(() => jamJwt({} as Jam)).to.throw(TypeError, 'Jam instance');
-    expect(() => jamJwt(jam, { headerName: 'bad header' })).to.throw(TypeError, 'headerName');
-    expect(() => jamContext(undefined as never)).to.throw(TypeError);
+    const refused = (make: () => unknown, named: string) =>
+      expect(make, named).to.throw(JamError, named).with.property('code', 'ERR_CONFIG');
+    refused(() => jamJwt({} as Jam), 'Jam instance');
+    refused(() => jamJwt(jam, { headerName: 'bad header' }), 'jamJwt.headerName');
+    refused(() => jamJwt(jam, { header: 'X-Token' } as never), 'jamJwt.header');
+    refused(() => jamJwt(jam, { resolvers: ['Authorization'] } as never), 'jamJwt.resolvers[0]');
+    refused(() => jamContext(undefined as never), 'jamContext');
   });
 
   describe('requirePayload', () => {

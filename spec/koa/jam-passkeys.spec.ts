@@ -158,6 +158,6 @@ describe('jamPasskeys', () => {
       /jamPasskeys.onLogin/,
     );
     expect(() => jamPasskeys(jam, { ...base, prefix: '' })).to.throw(JamError, /jamPasskeys.prefix/);
-    expect(() => jamPasskeys({} as Jam, base)).to.throw(TypeError);
+    expect(() => jamPasskeys({} as Jam, base)).to.throw(JamError, 'Jam instance');
   });
 });

@@ -159,8 +159,13 @@ describe('jamSession', () => {
   });
 
   it('validates its arguments when created', () => {
-    expect(() => jamSession({} as Jam)).to.throw(TypeError, 'Jam instance');
-    expect(() => jamSession(jam, { cookieName: 'bad name' })).to.throw(TypeError, 'cookieName');
+    const refused = (make: () => unknown, named: string) =>
+      expect(make, named).to.throw(JamError, named).with.property('code', 'ERR_CONFIG');
+    refused(() => jamSession({} as Jam), 'Jam instance');
+    refused(() => jamSession(jam, { cookieName: 'bad name' }), 'jamSession.cookieName');
+    refused(() => jamSession(jam, { cookiName: 'sid' } as never), 'jamSession.cookiName');
+    refused(() => jamSession(jam, { cookie: { secure: true } } as never), 'jamSession.cookie.secure');
+    refused(() => jamSession(jam, { cookie: { sameSite: 'lox' } } as never), 'jamSession.cookie.sameSite');
     expect(() => jamSession(new Jam({}))).to.throw(JamError, 'session');
   });
 

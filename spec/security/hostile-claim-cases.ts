@@ -1,3 +1,4 @@
+import { nestedArrays } from '../helpers/nested.js';
 import { craftRawToken } from '../helpers/tokens.js';
 import {
   claims,
@@ -223,4 +224,27 @@ export const CLAIM_CASES: HostileCase[] = [
       ),
     code: 'ERR_JWT_INVALID',
   },
+  // Text an attacker controls must not reach the error message (SECURITY.md calls it safe to log).
+  ...['{"sub":"x",\n"evil\u001b[31m', 'line\u2028break\u202e', '{"sub" \u009b}'].map(
+    (payload): HostileCase => ({
+      name: `unsigned, the payload broken JSON with control characters ${JSON.stringify(payload)}`,
+      target: 'hs',
+      token: () => craftRawToken(JSON.stringify({ alg: 'none', typ: 'JWT' }), payload),
+      code: 'ERR_JWT_INVALID',
+    }),
+  ),
+  {
+    name: 'well signed, the payload broken JSON with a newline',
+    target: 'hs',
+    token: (c) => oursRaw(JSON.stringify(HS), JSON.stringify(claims(c)).replace('}', ',"x":\n}')),
+    code: 'ERR_JWT_INVALID',
+  },
+  // Nesting: 33 levels is past the limit (MAX_JSON_DEPTH, 32); 3,000 overflowed a recursive freeze (a 500).
+  ...[32, 3000].map((depth): HostileCase => ({
+    name: `well signed, a claim nesting ${depth} arrays (${depth + 1} levels with the payload)`,
+    target: 'hs',
+    token: (c) =>
+      oursRaw(JSON.stringify(HS), JSON.stringify(claims(c)).replace('}', `,"deep":${nestedArrays(depth)}}`)),
+    code: 'ERR_JWT_INVALID',
+  })),
 ];

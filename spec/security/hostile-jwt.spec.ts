@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { expect } from 'chai';
 import type Koa from 'koa';
-import { isJamError, type Jam } from 'koa-jam';
+import { isJamError, type Jam, type JamError, type JwtCheck } from 'koa-jam';
 import request from 'supertest';
 import { createControllersApp } from '../../examples/controllers-app.js';
 import { freezeClock, type FrozenClock } from '../helpers/clock.js';
@@ -17,6 +17,24 @@ import {
   type CorpusTarget,
 } from './hostile-jwt-cases.js';
 import { CLAIM_CASES } from './hostile-claim-cases.js';
+
+// Every refusal names the check it failed (docs/errors.md); the spelling is part of the contract.
+const JWT_CHECKS: JwtCheck[] = [
+  'format',
+  'alg',
+  'kid',
+  'crit',
+  'signature',
+  'exp',
+  'nbf',
+  'iat',
+  'iss',
+  'aud',
+  'jti',
+  'fam',
+  'token_use',
+  'list',
+];
 
 async function refusal(jam: Jam, token: string): Promise<unknown> {
   return jam.verifyJwtToken(token).then(
@@ -66,6 +84,9 @@ describe('security: hostile JWT corpus', () => {
       const err = await refusal(jams[hostile.target], token);
       expect(isJamError(err), String(err)).to.equal(true);
       expect((err as { code: string }).code, (err as Error).message).to.equal(hostile.code);
+      expect(JWT_CHECKS, (err as Error).message).to.include((err as JamError).check);
+      // One line of printable ASCII, whatever the token holds: safe to log.
+      expect((err as Error).message).to.match(/^[\x20-\x7e]+$/);
       if (hostile.overHttp === 'unsendable') return;
 
       const { app, reached } = apps[hostile.target];

@@ -5,6 +5,7 @@ import { isJamError, Jam, type JamPayload } from 'koa-jam';
 import request from 'supertest';
 import { freezeClock, type FrozenClock } from '../helpers/clock.js';
 import { keyPairFor, SECRET } from '../helpers/keys.js';
+import { depthOf } from '../helpers/nested.js';
 import { craftRawToken } from '../helpers/tokens.js';
 import { FUZZ_SUITE_TIMEOUT_MS, fuzzSettings } from './fuzz-settings.js';
 import { guardedApp, listenOnLoopback } from './guarded-app.js';
@@ -25,6 +26,8 @@ function expectJwtRefusal(v: Verdict): void {
   expect(['ERR_JWT_INVALID', 'ERR_JWT_EXPIRED', 'ERR_JWT_NOT_BEFORE']).to.include(
     (error as { code: string }).code,
   );
+  // One line of printable ASCII, whatever the token holds: SECURITY.md calls authError safe to log.
+  expect((error as Error).message).to.match(/^[\x20-\x7e]+$/);
 }
 
 describe('security: fuzzing the token, header and cookie paths (fast-check)', function () {
@@ -115,6 +118,31 @@ describe('security: fuzzing the token, header and cookie paths (fast-check)', fu
           (parsed.iat === undefined || (isDate(parsed.iat) && parsed.iat <= now));
         if (ok) expect(v).to.deep.equal({ payload: parsed });
         else expectJwtRefusal(v);
+      }),
+      fuzzSettings(),
+    );
+  });
+
+  it('for any bytes signed as the payload, answers a frozen payload or a JamError, and refuses nesting past 32 levels', async () => {
+    const jam = new Jam({ jwt: { secretKey: SECRET, cache: false } });
+    const exp = now + 60;
+    const payload = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 200 }),
+      fc.jsonValue().map((v) => JSON.stringify(v) ?? ''),
+      fc
+        .tuple(fc.integer({ min: 1, max: 3500 }), fc.constantFrom('[', '{"a":'), fc.boolean())
+        .map(([depth, open, closed]) => {
+          const close = open === '[' ? ']' : '}';
+          return `{"exp":${exp},"deep":${open.repeat(depth)}${open === '[' ? '' : '1'}${closed ? close.repeat(depth) : ''}}`;
+        }),
+    );
+    await fc.assert(
+      fc.asyncProperty(payload, async (json) => {
+        const v = await verdict(jam, craftRawToken('{"alg":"HS256","typ":"JWT"}', json, SECRET));
+        if ('error' in v) return expectJwtRefusal(v);
+        expect(v.payload).to.deep.equal(JSON.parse(json));
+        expect(Object.isFrozen(v.payload)).to.equal(true);
+        expect(depthOf(v.payload)).to.be.at.most(32);
       }),
       fuzzSettings(),
     );

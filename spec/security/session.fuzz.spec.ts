@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { Jam } from 'koa-jam';
+import Keyv from 'keyv';
+import { isJamError, Jam, MemoryStore } from 'koa-jam';
+import { depthOf, nested } from '../helpers/nested.js';
 import { FUZZ_SUITE_TIMEOUT_MS, fuzzSettings } from './fuzz-settings.js';
 import { edit, mutate } from './mutations.js';
 
@@ -39,5 +41,45 @@ describe('security: fuzzing session ids (fast-check)', function () {
       ),
       fuzzSettings(),
     );
+  });
+
+  it("stores any JSON data and returns it unchanged, whatever the Keyv's serializer; refuses it past 32 levels", async () => {
+    // The README's store, with Keyv's default serializer: keys and strings it treats specially are common here.
+    const jam = new Jam({ session: { store: new Keyv({ store: new MemoryStore() }) } });
+    const key = fc.oneof(
+      fc.string(),
+      fc.constantFrom('toJSON', '__proto__', 'constructor', ':base64:', 'value'),
+    );
+    const text = fc.oneof(
+      fc.string(),
+      fc.string().map((s) => `:base64:${s}`),
+      fc.string().map((s) => `:${s}`),
+    );
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof(
+        { depthSize: 'small' },
+        fc.oneof(text, fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null)),
+        fc.array(tie('tree'), { maxLength: 3 }),
+        fc.dictionary(key, tie('tree'), { maxKeys: 3 }),
+      ),
+    }));
+    const data = fc.oneof(
+      fc.dictionary(key, tree, { maxKeys: 4 }),
+      fc.integer({ min: 1, max: 3000 }).map((depth) => nested(depth)),
+    );
+    await fc.assert(
+      fc.asyncProperty(data, async (d) => {
+        const json = JSON.parse(JSON.stringify(d)) as unknown; // -0 becomes 0, as in any JSON store
+        const outcome = await jam.createSession('alice', d).then(
+          (id) => jam.getSession(id),
+          (err: unknown) => err,
+        );
+        if (isJamError(outcome)) expect(outcome.code).to.equal('ERR_INVALID_ARGUMENT');
+        else expect(outcome).to.deep.equal(json);
+        expect(isJamError(outcome)).to.equal(depthOf(d) > 32);
+      }),
+      fuzzSettings(0.5),
+    );
+    await jam.close();
   });
 });

@@ -1,4 +1,5 @@
 import type { JwtOptions } from './jwt/jwt-options.js';
+import type { OAuth2Options } from './oauth2/oauth2-options.js';
 import type { OtpOptions } from './otp/otp-options.js';
 import type { PasskeyOptions } from './passkeys/passkey-options.js';
 import type { SessionOptions } from './session/session-options.js';
@@ -10,6 +11,8 @@ export interface JamConfig {
   session?: SessionOptions;
   /** One-time passwords (HOTP/TOTP). */
   otp?: OtpOptions;
+  /** Sign in with identity providers (OAuth 2.0 / OpenID Connect); needs the openid-client package. */
+  oauth2?: OAuth2Options;
   /** Passkeys (WebAuthn); needs the optional peer `@simplewebauthn/server`. */
   passkeys?: PasskeyOptions;
 }

@@ -1,60 +1,183 @@
-/** Stable error codes: match on `err.code`, never on the message. */
-export type JamErrorCode =
-  | 'ERR_CONFIG'
-  | 'ERR_JWT_INVALID'
-  | 'ERR_JWT_EXPIRED'
-  | 'ERR_JWT_NOT_BEFORE'
-  | 'ERR_JWT_REVOKED'
-  | 'ERR_SESSION_NOT_FOUND'
-  | 'ERR_STORE_UNAVAILABLE'
-  | 'ERR_INVALID_ARGUMENT'
-  | 'ERR_BAD_REQUEST'
-  | 'ERR_OTP_INVALID'
-  | 'ERR_OTP_REPLAYED'
-  | 'ERR_OTP_LOCKED'
-  | 'ERR_PASSKEY_INVALID'
-  | 'ERR_PASSKEY_CHALLENGE'
-  | 'ERR_PASSKEY_COUNTER';
+/**
+ * Every code koa-jam throws, with its HTTP status (what the Koa edge answers) and when it is thrown. The one
+ * table: a status is read from here, never re-derived from a code elsewhere; docs/errors.md shows it.
+ */
+export const JAM_ERROR_CODES = {
+  ERR_CONFIG: { status: 500, when: 'bad or missing configuration' },
+  ERR_JWT_INVALID: {
+    status: 401,
+    when: 'malformed token, bad signature, wrong algorithm, failed claim check (`err.check` says which)',
+  },
+  ERR_JWT_EXPIRED: { status: 401, when: '`exp` has passed' },
+  ERR_JWT_NOT_BEFORE: { status: 401, when: '`nbf` is in the future' },
+  ERR_JWT_REVOKED: { status: 401, when: 'the token was revoked' },
+  ERR_SESSION_NOT_FOUND: { status: 401, when: 'no such session' },
+  ERR_STORE_UNAVAILABLE: { status: 503, when: 'the session or list store did not answer' },
+  ERR_INVALID_ARGUMENT: {
+    status: 500,
+    when: 'a method was called with a value it cannot take (a payload that is not an object, a bad OTP secret, session data that is not JSON)',
+  },
+  ERR_OTP_INVALID: { status: 401, when: '`checkOtpCode`: wrong code' },
+  ERR_OTP_REPLAYED: { status: 401, when: '`checkOtpCode`: this step or counter was already used' },
+  ERR_OTP_LOCKED: { status: 429, when: '`checkOtpCode`: too many failed attempts for this `sessionKey`' },
+  ERR_BAD_REQUEST: { status: 400, when: 'a koa-jam route got a body it cannot read (not JSON, too large)' },
+  ERR_PASSKEY_INVALID: {
+    status: 401,
+    when: 'a passkey answer that does not verify (signature, origin, RP id, user verification, unknown credential)',
+  },
+  ERR_PASSKEY_CHALLENGE: {
+    status: 401,
+    when: 'a passkey answer whose challenge is unknown, expired, already used, or issued for another ceremony or user',
+  },
+  ERR_PASSKEY_COUNTER: {
+    status: 401,
+    when: 'a passkey whose signature counter did not move forward (possibly cloned); `err.detail` has the facts',
+  },
+  ERR_OAUTH2: {
+    status: 401,
+    when: 'a sign-in with an identity provider failed: state, transaction cookie, provider error, code exchange or ID token ([oauth2](oauth2.md))',
+  },
+  ERR_PROVIDER_UNAVAILABLE: {
+    status: 503,
+    when: 'the identity provider is unreachable, too slow or answered 5xx',
+  },
+} as const satisfies Record<string, { status: number; when: string }>;
 
-const STATUS: Record<JamErrorCode, number> = {
-  ERR_CONFIG: 500,
-  ERR_JWT_INVALID: 401,
-  ERR_JWT_EXPIRED: 401,
-  ERR_JWT_NOT_BEFORE: 401,
-  ERR_JWT_REVOKED: 401,
-  ERR_SESSION_NOT_FOUND: 401,
-  ERR_STORE_UNAVAILABLE: 503,
-  ERR_INVALID_ARGUMENT: 500,
-  ERR_BAD_REQUEST: 400,
-  ERR_OTP_INVALID: 401,
-  ERR_OTP_REPLAYED: 401,
-  ERR_OTP_LOCKED: 429,
-  ERR_PASSKEY_INVALID: 401,
-  ERR_PASSKEY_CHALLENGE: 401,
-  ERR_PASSKEY_COUNTER: 401,
-};
+/** Stable error codes: match on `err.code`, never on the message. */
+export type JamErrorCode = keyof typeof JAM_ERROR_CODES;
 
 /**
- * The one error koa-jam throws. `code` is the contract; `status` is the HTTP status the Koa edge
- * answers with. Messages never contain a token, a session id or a key.
+ * Which check a JWT failed, on `err.check` of the JWT errors (for logs and tests; never sent to clients):
+ * - `format`: not a compact JWS, too long (`jwt.maxTokenLength`), a payload that is not a JSON object, or a
+ *   signature not in canonical base64url;
+ * - `alg`: an algorithm other than the key's; `kid`: an unknown or missing key id; `crit`: critical headers;
+ * - `signature`: the signature does not verify (or is missing);
+ * - `exp`, `nbf`, `iat`, `iss`, `aud`, `jti`, `fam`: that claim is missing, malformed or not acceptable;
+ * - `token_use`: a refresh token used as an access token, or the reverse;
+ * - `list`: refused by `jwt.list` (revoked, a spent refresh token, or not on the white list).
+ */
+export type JwtCheck =
+  | 'format'
+  | 'alg'
+  | 'kid'
+  | 'crit'
+  | 'signature'
+  | 'exp'
+  | 'nbf'
+  | 'iat'
+  | 'iss'
+  | 'aud'
+  | 'jti'
+  | 'fam'
+  | 'token_use'
+  | 'list';
+
+export interface JamErrorOptions {
+  cause?: unknown;
+  /** JWT errors only: which check failed. */
+  check?: JwtCheck;
+  /** Structured facts for logs and monitoring (ids, counters), never secrets. */
+  detail?: Record<string, unknown>;
+}
+
+type OtpRefusalCode = 'ERR_OTP_INVALID' | 'ERR_OTP_REPLAYED' | 'ERR_OTP_LOCKED';
+type PasskeyRefusalCode = 'ERR_PASSKEY_INVALID' | 'ERR_PASSKEY_CHALLENGE' | 'ERR_PASSKEY_COUNTER';
+
+/**
+ * The one error koa-jam throws. `code` is the contract; `status` is the HTTP status the Koa edge answers
+ * with; `check` says which JWT check failed, `detail` carries other facts. Messages never contain a token, a
+ * session id or a key, and are one line of printable ASCII. Library code makes them with the static
+ * constructors below, one per code (or family of codes).
  */
 export class JamError extends Error {
   override readonly name = 'JamError';
   readonly code: JamErrorCode;
   readonly status: number;
+  // Declared, not initialised: errors without them have no such property at all.
+  declare readonly check?: JwtCheck;
   /** Structured facts for logs and monitoring (ids, counters), never secrets; absent for most codes. */
-  readonly detail?: Readonly<Record<string, unknown>>;
+  declare readonly detail?: Readonly<Record<string, unknown>>;
 
-  constructor(
-    code: JamErrorCode,
-    message: string,
-    options?: { cause?: unknown; detail?: Record<string, unknown> },
-  ) {
-    super(message, options);
+  constructor(code: JamErrorCode, message: string, options: JamErrorOptions = {}) {
+    super(printable(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.status = STATUS[code];
-    if (options?.detail !== undefined) this.detail = Object.freeze({ ...options.detail });
+    this.status = JAM_ERROR_CODES[code].status;
+    if (options.check !== undefined) this.check = options.check;
+    if (options.detail !== undefined) this.detail = Object.freeze({ ...options.detail });
   }
+
+  static config(message: string, cause?: unknown): JamError {
+    return new JamError('ERR_CONFIG', message, { cause });
+  }
+
+  static invalidArgument(message: string, cause?: unknown): JamError {
+    return new JamError('ERR_INVALID_ARGUMENT', message, { cause });
+  }
+
+  /** A koa-jam route (OAuth2 callback, passkey ceremony) got a request body it cannot read. */
+  static badRequest(reason: string, cause?: unknown): JamError {
+    return new JamError('ERR_BAD_REQUEST', reason, { cause });
+  }
+
+  static jwtInvalid(reason: string, { check, cause }: { check: JwtCheck; cause?: unknown }): JamError {
+    return new JamError('ERR_JWT_INVALID', `invalid token: ${reason}`, { check, cause });
+  }
+
+  static jwtExpired(cause?: unknown): JamError {
+    return new JamError('ERR_JWT_EXPIRED', 'token has expired', { check: 'exp', cause });
+  }
+
+  static jwtNotBefore(cause?: unknown): JamError {
+    return new JamError('ERR_JWT_NOT_BEFORE', 'token is not valid yet', { check: 'nbf', cause });
+  }
+
+  static jwtRevoked(reason = 'token has been revoked'): JamError {
+    return new JamError('ERR_JWT_REVOKED', reason, { check: 'list' });
+  }
+
+  static sessionNotFound(message = 'no such session'): JamError {
+    return new JamError('ERR_SESSION_NOT_FOUND', message);
+  }
+
+  /** @param store which store (e.g. `session store`); @param operation read, write, delete... */
+  static storeUnavailable(store: string, operation: string, reason: string, cause?: unknown): JamError {
+    return new JamError('ERR_STORE_UNAVAILABLE', `${store} ${operation} failed: ${reason}`, { cause });
+  }
+
+  /** ERR_OTP_INVALID, ERR_OTP_REPLAYED or ERR_OTP_LOCKED: returned in an OtpCheck rather than thrown. */
+  static otpRefused(code: OtpRefusalCode, reason: string): JamError {
+    return new JamError(code, `OTP refused: ${reason}`);
+  }
+
+  /** A passkey ceremony refused; `detail` defaults to `{ ceremony }`. */
+  static passkeyRefused(
+    code: PasskeyRefusalCode,
+    ceremony: string,
+    reason: string,
+    { cause, detail }: { cause?: unknown; detail?: Record<string, unknown> } = {},
+  ): JamError {
+    return new JamError(code, `passkey ${ceremony} refused: ${reason}`, {
+      cause,
+      detail: detail ?? { ceremony },
+    });
+  }
+
+  /** A sign-in with an identity provider failed (401). */
+  static oauth2Refused(reason: string, cause?: unknown): JamError {
+    return new JamError('ERR_OAUTH2', `login refused: ${reason}`, { cause });
+  }
+
+  /** The identity provider is down, unreachable, too slow or answering 5xx (503). */
+  static providerUnavailable(provider: string, cause?: unknown): JamError {
+    return new JamError('ERR_PROVIDER_UNAVAILABLE', `identity provider ${provider} is unavailable`, {
+      cause,
+    });
+  }
+}
+
+/** Messages end up in logs: anything but printable ASCII (newlines, ESC, bidi controls) is escaped as \uXXXX. */
+function printable(message: string): string {
+  return message.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Type guard that also works across copies of koa-jam in one process. */

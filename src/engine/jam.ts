@@ -1,12 +1,19 @@
 import { loadConfig } from './config/load-config.js';
-import { configError } from './config/option-checks.js';
 import type { JamConfig } from './jam-config.js';
 import type { JamPayload } from './jam-payload.js';
 import type { JwkSet } from './jwt/jwt-key-set.js';
 import { resolveJwtOptions } from './jwt/jwt-options.js';
 import { JwtService, type MakePayloadOptions, type VerifyJwtOptions } from './jwt/jwt-service.js';
-import type { TokenPair } from './jwt/token-pairs.js';
+import { TokenPairs, type TokenPair } from './jwt/token-pairs.js';
 import type { CacheStats } from './jwt/verified-token-cache.js';
+import type {
+  BeginLoginOptions,
+  CompleteLoginOptions,
+  LoginStart,
+  OAuth2Login,
+} from './oauth2/oauth2-login.js';
+import { resolveOAuth2Options } from './oauth2/oauth2-options.js';
+import { OAuth2Service } from './oauth2/oauth2-service.js';
 import type { OtpCheck } from './otp/otp-attempt-guard.js';
 import { resolveOtpOptions } from './otp/otp-options.js';
 import type { OtpSecret } from './otp/otp-secret.js';
@@ -24,23 +31,32 @@ import { PasskeyService } from './passkeys/passkey-service.js';
 import type { SessionData } from './session/session-data.js';
 import { resolveSessionOptions } from './session/session-options.js';
 import { SessionService } from './session/session-service.js';
+import { JamError } from './jam-error.js';
 
 /**
- * One configured instance for the whole app: JWT, sessions, one-time passwords and passkeys.
+ * One configured instance for the whole app: JWT, sessions, one-time passwords, passkeys and sign-in with
+ * identity providers.
  * Config is validated here, once; a bad config throws ERR_CONFIG before any request is served.
  */
 export class Jam {
   readonly #jwt?: JwtService;
+  readonly #pairs?: TokenPairs;
   readonly #session?: SessionService;
   readonly #otp?: OtpService;
+  readonly #oauth2?: OAuth2Service;
   readonly #passkeys?: PasskeyService;
 
   /** @param config a config object, or the path of a JSON file that may use ${VAR} and ${VAR:-default}. */
   constructor(config?: JamConfig | string) {
-    const { jwt, session, otp, passkeys } = loadConfig(config);
-    this.#jwt = jwt === undefined ? undefined : new JwtService(resolveJwtOptions(jwt));
+    const { jwt, session, otp, oauth2, passkeys } = loadConfig(config);
+    if (jwt !== undefined) {
+      const options = resolveJwtOptions(jwt);
+      this.#jwt = new JwtService(options);
+      this.#pairs = new TokenPairs(this.#jwt, this.#jwt.list, options.refreshExpire);
+    }
     this.#session = session === undefined ? undefined : new SessionService(resolveSessionOptions(session));
     this.#otp = otp === undefined ? undefined : new OtpService(resolveOtpOptions(otp));
+    this.#oauth2 = oauth2 === undefined ? undefined : new OAuth2Service(resolveOAuth2Options(oauth2));
     this.#passkeys = passkeys === undefined ? undefined : new PasskeyService(resolvePasskeyOptions(passkeys));
   }
 
@@ -72,12 +88,12 @@ export class Jam {
 
   /** A short-lived access token and a long-lived refresh token for `data`, starting a new family; needs jwt.list. */
   async genTokenPair<T extends object>(data: T): Promise<TokenPair> {
-    return this.#jwtService().pairs.generate(data);
+    return this.#tokenPairs().generate(data);
   }
 
   /** Spends the refresh token for a new pair; a spent one presented again revokes its family (ERR_JWT_REVOKED). */
   async refreshTokenPair(refreshToken: string): Promise<TokenPair> {
-    return this.#jwtService().pairs.refresh(refreshToken);
+    return this.#tokenPairs().refresh(refreshToken);
   }
 
   /** The public JWK Set of the configured asymmetric keys (empty for HS* keys, which are secret). */
@@ -146,6 +162,27 @@ export class Jam {
     return this.#otpService().uri(secret, options);
   }
 
+  /** The names of the configured identity providers (empty without an `oauth2` section). */
+  oauth2Providers(): string[] {
+    return this.#oauth2?.providers() ?? [];
+  }
+
+  /**
+   * Starts a login at an identity provider: the URL to send the browser to, and the browser key to keep in a
+   * short-lived cookie. The transaction (state, nonce, PKCE verifier, returnTo) stays in the oauth2 store.
+   */
+  async beginLogin(provider: string, options?: BeginLoginOptions): Promise<LoginStart> {
+    return this.#oauth2Service().beginLogin(provider, options);
+  }
+
+  /**
+   * Completes a login from the provider's callback: checks the transaction and state, exchanges the code with
+   * the PKCE verifier and validates the ID token. Throws ERR_OAUTH2 (401) or ERR_PROVIDER_UNAVAILABLE (503).
+   */
+  async completeLogin(provider: string, options: CompleteLoginOptions): Promise<OAuth2Login> {
+    return this.#oauth2Service().completeLogin(provider, options);
+  }
+
   /** The relying party passkeys are made for: its id, name and the origins answers may come from. */
   passkeyRelyingParty(): { id: string; name: string; origins: string[] } {
     return this.#passkeyService().relyingParty();
@@ -179,30 +216,45 @@ export class Jam {
     await this.#jwt?.close();
     await this.#session?.close();
     await this.#otp?.close();
+    await this.#oauth2?.close();
     await this.#passkeys?.close();
   }
 
   #jwtService(): JwtService {
-    if (this.#jwt === undefined)
-      throw configError('JWT is not configured: add a `jwt` section to the Jam config');
-    return this.#jwt;
+    return configured(this.#jwt, 'JWT is not configured: add a `jwt` section to the Jam config');
+  }
+
+  #tokenPairs(): TokenPairs {
+    return configured(this.#pairs, 'JWT is not configured: add a `jwt` section to the Jam config');
   }
 
   #sessionService(): SessionService {
-    if (this.#session === undefined)
-      throw configError('sessions are not configured: add a `session` section to the Jam config');
-    return this.#session;
+    return configured(
+      this.#session,
+      'sessions are not configured: add a `session` section to the Jam config',
+    );
+  }
+
+  #oauth2Service(): OAuth2Service {
+    return configured(
+      this.#oauth2,
+      'OAuth2 login is not configured: add an `oauth2` section to the Jam config',
+    );
   }
 
   #otpService(): OtpService {
-    if (this.#otp === undefined)
-      throw configError('OTP is not configured: add an `otp` section to the Jam config');
-    return this.#otp;
+    return configured(this.#otp, 'OTP is not configured: add an `otp` section to the Jam config');
   }
 
   #passkeyService(): PasskeyService {
-    if (this.#passkeys === undefined)
-      throw configError('passkeys are not configured: add a `passkeys` section to the Jam config');
-    return this.#passkeys;
+    return configured(
+      this.#passkeys,
+      'passkeys are not configured: add a `passkeys` section to the Jam config',
+    );
   }
+}
+
+function configured<T>(part: T | undefined, message: string): T {
+  if (part === undefined) throw JamError.config(message);
+  return part;
 }

@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { JamError } from '../engine/jam-error.js';
 import type { Jam } from '../engine/jam.js';
 
 /** Makes the instance reachable as `ctx.jam` in every handler (Jam's JamExtension). */
@@ -12,6 +13,6 @@ export function jamContext(jam: Jam): Middleware {
 
 export function assertJam(owner: string, jam: unknown): asserts jam is Jam {
   if (jam === null || typeof jam !== 'object' || typeof (jam as Jam).verifyJwtToken !== 'function') {
-    throw new TypeError(`${owner}: the first argument must be a Jam instance`);
+    throw JamError.config(`${owner}: the first argument must be a Jam instance`);
   }
 }

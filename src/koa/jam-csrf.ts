@@ -1,5 +1,7 @@
 import type { Middleware } from 'koa';
-import { respondAuthFailure } from './require-payload.js';
+import { JamError } from '../engine/jam-error.js';
+import { checkSection, checkString } from '../shared/option-checks.js';
+import { respondAuthFailure } from './auth-failure.js';
 
 export interface JamCsrfOptions {
   /** Only requests carrying this cookie are checked: a credential in a header cannot be forged cross-site. Default `sessionId`. */
@@ -16,7 +18,11 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * is allowed when it is same-origin, from an allowed origin, or from no browser at all (neither header).
  */
 export function jamCsrf(options: JamCsrfOptions = {}): Middleware {
-  const { cookieName = 'sessionId', allowedOrigins = [] } = options;
+  checkSection('jamCsrf', options, ['cookieName', 'allowedOrigins']);
+  const cookieName = checkString('jamCsrf.cookieName', options.cookieName ?? 'sessionId');
+  const { allowedOrigins = [] } = options;
+  if (!Array.isArray(allowedOrigins))
+    throw JamError.config('jamCsrf.allowedOrigins must be an array of origins');
   const allowed = new Set(allowedOrigins.map((origin) => checkOrigin(origin)));
   return async function jamCsrf(ctx, next) {
     if (SAFE_METHODS.has(ctx.method) || !ctx.cookies.get(cookieName)) return next();
@@ -39,8 +45,8 @@ function checkOrigin(origin: unknown): string {
     parsed = undefined;
   }
   if (parsed === undefined || parsed.origin === 'null' || parsed.origin !== origin) {
-    throw new TypeError(
-      `jamCsrf: allowedOrigins must hold origins like https://example.com (scheme, host, optional port, no path)`,
+    throw JamError.config(
+      'jamCsrf.allowedOrigins must hold origins like https://example.com (scheme, host, optional port, no path)',
     );
   }
   return origin;

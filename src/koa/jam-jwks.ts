@@ -1,6 +1,8 @@
 import { hash } from 'node:crypto';
 import type { Middleware } from 'koa';
+import { JamError } from '../engine/jam-error.js';
 import type { Jam } from '../engine/jam.js';
+import { checkNonNegativeNumber, checkSection } from '../shared/option-checks.js';
 import { assertJam } from './jam-context.js';
 
 export interface JamJwksOptions {
@@ -15,13 +17,14 @@ const DEFAULTS = { path: '/.well-known/jwks.json', maxAge: 300 };
 /** Answers `GET <path>` with the public JWK Set, with Cache-Control and an ETag; other requests pass on. */
 export function jamJwks(jam: Jam, options: JamJwksOptions = {}): Middleware {
   assertJam('jamJwks', jam);
+  checkSection('jamJwks', options, ['path', 'maxAge']);
   const { path, maxAge } = { ...DEFAULTS, ...options };
   if (typeof path !== 'string' || !path.startsWith('/'))
-    throw new TypeError('jamJwks: path must start with /');
-  if (!Number.isInteger(maxAge) || maxAge < 0) throw new TypeError('jamJwks: maxAge must be an integer >= 0');
+    throw JamError.config('jamJwks.path must start with /');
+  checkNonNegativeNumber('jamJwks.maxAge', maxAge, { integer: true });
   const jwks = jam.jwks();
   if (jwks.keys.length === 0) {
-    throw new TypeError('jamJwks: no asymmetric key to publish (HS* keys are secret and never published)');
+    throw JamError.config('jamJwks: no asymmetric key to publish (HS* keys are secret and never published)');
   }
   // Keys are fixed for the life of the instance: the body and its ETag are built once.
   const body = JSON.stringify(jwks);

@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import { isJamError } from '../engine/jam-error.js';
 import type { Jam } from '../engine/jam.js';
+import { checkFunction, checkSection } from '../shared/option-checks.js';
 import type { JamStatePayload } from './koa-state.js';
 import { assertJam } from './jam-context.js';
 import {
@@ -23,7 +24,9 @@ const DEFAULTS = { headerName: 'Authorization', cookieName: null } as const;
  */
 export function jamJwt(jam: Jam, options: JamJwtOptions = {}): Middleware {
   assertJam('jamJwt', jam);
+  checkSection('jamJwt', options, ['headerName', 'cookieName', 'resolvers']);
   const { resolvers, ...sources } = { ...DEFAULTS, ...options };
+  resolvers?.forEach((resolver, i) => checkFunction(`jamJwt.resolvers[${i}]`, resolver));
   const resolve = resolvers ?? resolversFor('jamJwt', sources);
   return async function jamJwt(ctx, next) {
     ctx.jam = jam;

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Context, Middleware } from 'koa';
-import { checkFunction, checkSection, checkString } from '../engine/config/option-checks.js';
+import { checkFunction, checkSection, checkString } from '../shared/option-checks.js';
 import { isJamError } from '../engine/jam-error.js';
 import type { Jam } from '../engine/jam.js';
 import type {

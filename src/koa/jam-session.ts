@@ -1,9 +1,10 @@
 import type { Middleware } from 'koa';
 import { isJamError, JamError } from '../engine/jam-error.js';
 import type { Jam } from '../engine/jam.js';
+import { checkOneOf, checkSection } from '../shared/option-checks.js';
 import { assertJam } from './jam-context.js';
 import type { JamStatePayload } from './koa-state.js';
-import { setSessionCookie, type SessionCookieOptions } from './session-cookie.js';
+import { SAME_SITE, setSessionCookie, type SessionCookieOptions } from './session-cookie.js';
 import { firstCredential, resolversFor, type CredentialSources } from './token-resolvers.js';
 
 /** Where jamSession looks for the session id: the cookie (default `sessionId`), then `Bearer <id>` in a header (default none). */
@@ -20,11 +21,13 @@ export interface JamSessionOptions extends CredentialSources {
  */
 export function jamSession(jam: Jam, options: string | JamSessionOptions = 'sessionId'): Middleware {
   assertJam('jamSession', jam);
-  const { cookie, ...sources } = {
-    cookieName: 'sessionId',
-    headerName: null,
-    ...(typeof options === 'string' ? { cookieName: options } : options),
-  };
+  const given = typeof options === 'string' ? { cookieName: options } : options;
+  checkSection('jamSession', given, ['cookieName', 'headerName', 'cookie']);
+  const { cookie, ...sources } = { cookieName: 'sessionId', headerName: null, ...given };
+  if (cookie !== undefined) {
+    checkSection('jamSession.cookie', cookie, ['path', 'domain', 'sameSite']);
+    if (cookie.sameSite !== undefined) checkOneOf('jamSession.cookie.sameSite', cookie.sameSite, SAME_SITE);
+  }
   const resolve = resolversFor('jamSession', sources);
   const { rolling } = jam.sessionLifetime(); // also fails fast when sessions are not configured
   return async function jamSession(ctx, next) {
@@ -36,7 +39,7 @@ export function jamSession(jam: Jam, options: string | JamSessionOptions = 'sess
     if (id !== undefined) {
       try {
         const data = await jam.getSession<JamStatePayload & object>(id);
-        if (data === null) ctx.state.authError = new JamError('ERR_SESSION_NOT_FOUND', 'no such session');
+        if (data === null) ctx.state.authError = JamError.sessionNotFound();
         else {
           ctx.state.payload = data;
           ctx.state.sessionId = id;

@@ -6,23 +6,19 @@ import { JamError } from '../engine/jam-error.js';
  * `application/json` is accepted: a cross-site page cannot send it without a CORS preflight.
  */
 export async function readJsonBody(ctx: Context, limit: number): Promise<unknown> {
-  if (!ctx.is('application/json')) throw badRequest('the body must be application/json');
+  if (!ctx.is('application/json')) throw JamError.badRequest('the body must be application/json');
   const parsed = (ctx.request as { body?: unknown }).body;
   if (parsed !== undefined) return parsed;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limit) throw badRequest(`the body is over ${limit} bytes`);
+    if (size > limit) throw JamError.badRequest(`the body is over ${limit} bytes`);
     chunks.push(chunk);
   }
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch (err) {
-    throw badRequest('the body is not JSON', err);
+    throw JamError.badRequest('the body is not JSON', err);
   }
-}
-
-function badRequest(reason: string, cause?: unknown): JamError {
-  return new JamError('ERR_BAD_REQUEST', reason, { cause });
 }

@@ -1,4 +1,8 @@
 import type { Context } from 'koa';
+import { JamError } from '../engine/jam-error.js';
+
+/** The SameSite values a session cookie may take. */
+export const SAME_SITE = ['lax', 'strict', 'none'] as const;
 
 export interface SessionCookieOptions {
   /** Default `sessionId`. */
@@ -9,7 +13,7 @@ export interface SessionCookieOptions {
   path?: string;
   domain?: string;
   /** Default `lax`: sent on top-level navigations from other sites, never on their subrequests or forms' POSTs. */
-  sameSite?: 'lax' | 'strict' | 'none';
+  sameSite?: (typeof SAME_SITE)[number];
 }
 
 /**
@@ -44,7 +48,7 @@ function writeCookie(
 
 function sessionTtl(ctx: Context): number {
   if (typeof ctx.jam?.sessionLifetime !== 'function') {
-    throw new TypeError('setSessionCookie: pass { maxAge } or use jamSession/jamContext so ctx.jam is set');
+    throw JamError.config('setSessionCookie: pass { maxAge } or use jamSession/jamContext so ctx.jam is set');
   }
   return ctx.jam.sessionLifetime().ttl;
 }

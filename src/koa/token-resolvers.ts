@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { JamError } from '../engine/jam-error.js';
 
 /** Finds a credential in a request; returns undefined when there is none and never throws. */
 export type TokenResolver = (ctx: Context) => string | undefined;
@@ -51,7 +52,7 @@ export function firstCredential(resolvers: readonly TokenResolver[], ctx: Contex
 
 function checkName(owner: string, option: string, value: unknown): string {
   if (typeof value !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value)) {
-    throw new TypeError(`${owner}: ${option} must be a header/cookie name or null`);
+    throw JamError.config(`${owner}.${option} must be a header/cookie name or null`);
   }
   return value;
 }

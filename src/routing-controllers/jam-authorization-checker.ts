@@ -1,8 +1,8 @@
 import type { Context } from 'koa';
 import type { AuthorizationChecker } from 'routing-controllers';
-import { checkFunction, checkSection, checkString } from '../engine/config/option-checks.js';
+import { checkFunction, checkSection, checkString } from '../shared/option-checks.js';
 import type { JamStatePayload } from '../koa/koa-state.js';
-import { authFailureStatus } from '../koa/require-payload.js';
+import { unauthenticatedStatus } from '../koa/auth-failure.js';
 import { authHttpError } from './auth-http-error.js';
 import { loadUser, type LoadUser } from './load-user.js';
 
@@ -25,16 +25,16 @@ export interface JamAuthorizationOptions<U = JamStatePayload> {
  */
 export function jamAuthorizationChecker<U>(options: JamAuthorizationOptions<U> = {}): AuthorizationChecker {
   const owner = 'jamAuthorizationChecker';
-  checkSection(`${owner} options`, options, ['rolesClaim', 'load', 'policy']);
-  const rolesClaim = checkString(`${owner} rolesClaim`, options.rolesClaim ?? 'roles');
-  const load = options.load && checkFunction(`${owner} load`, options.load);
-  const policy = options.policy && checkFunction(`${owner} policy`, options.policy);
+  checkSection(owner, options, ['rolesClaim', 'load', 'policy']);
+  const rolesClaim = checkString(`${owner}.rolesClaim`, options.rolesClaim ?? 'roles');
+  const load = options.load && checkFunction(`${owner}.load`, options.load);
+  const policy = options.policy && checkFunction(`${owner}.policy`, options.policy);
 
   return async (action, roles: string[]) => {
     const ctx = action.context as Context;
     const payload = ctx.state.payload;
     // Thrown rather than returned: routing-controllers turns `false` into 403 on an action that names roles.
-    if (payload == null) throw authHttpError(authFailureStatus(ctx));
+    if (payload == null) throw authHttpError(unauthenticatedStatus(ctx));
     const user = load ? await loadUser(ctx, load) : payload;
     if (user === null) throw authHttpError(401);
     const allowed = policy

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { CurrentUserChecker } from 'routing-controllers';
-import { checkFunction, checkSection } from '../engine/config/option-checks.js';
+import { checkFunction, checkSection } from '../shared/option-checks.js';
 import type { JamStatePayload } from '../koa/koa-state.js';
 import { loadUser, type LoadUser } from './load-user.js';
 
@@ -14,8 +14,8 @@ export interface JamCurrentUserOptions<U = JamStatePayload> {
  * returns for it; null for an anonymous request (`@CurrentUser({ required: true })` then answers 401).
  */
 export function jamCurrentUserChecker<U>(options: JamCurrentUserOptions<U> = {}): CurrentUserChecker {
-  checkSection('jamCurrentUserChecker options', options, ['load']);
-  const load = options.load && checkFunction('jamCurrentUserChecker load', options.load);
+  checkSection('jamCurrentUserChecker', options, ['load']);
+  const load = options.load && checkFunction('jamCurrentUserChecker.load', options.load);
   return (action) => {
     const ctx = action.context as Context;
     return load ? loadUser(ctx, load) : (ctx.state.payload ?? null);

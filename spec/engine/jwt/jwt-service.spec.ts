@@ -5,6 +5,7 @@ import { Jam, JamError, type JwtAlgorithm, type JwtOptions } from 'koa-jam';
 import { freezeClock, type FrozenClock } from '../../helpers/clock.js';
 import { keyPairFor, SECRET } from '../../helpers/keys.js';
 import { rejectsWith } from '../../helpers/errors.js';
+import { nested } from '../../helpers/nested.js';
 import { craftToken, decodeSegment } from '../../helpers/tokens.js';
 
 const ALGS: JwtAlgorithm[] = [
@@ -85,6 +86,45 @@ describe('JWT', () => {
       const payload = await jam.verifyJwtToken(await jam.genJwtToken(jam.makePayload({ nested: { a: 1 } })));
       expect(Object.isFrozen(payload)).to.equal(true);
       expect(Object.isFrozen(payload.nested)).to.equal(true);
+    });
+
+    it('verifies payloads nested up to 32 levels, frozen at every level, and refuses deeper ones', async () => {
+      const jam = jamFor('HS256');
+      const payload = await jam.verifyJwtToken(await jam.genJwtToken(jam.makePayload({ deep: nested(31) })));
+      let level: unknown = payload; // the payload is level 1, `deep` level 2, … the innermost object level 32
+      for (let depth = 1; depth <= 32; depth++) {
+        expect(Object.isFrozen(level), `level ${depth}`).to.equal(true);
+        level = (level as Record<string, unknown>)[depth === 1 ? 'deep' : 'a'];
+      }
+      const deeper = craftToken({ alg: 'HS256', typ: 'JWT' }, jam.makePayload({ deep: nested(32) }), SECRET);
+      const err = await rejectsWith(jam.verifyJwtToken(deeper), 'ERR_JWT_INVALID');
+      expect(err.message).to.contain('deeper than 32 levels');
+    });
+  });
+
+  describe('genJwtToken checks the JSON it signs', () => {
+    it('refuses claims that a toJSON member turns bad, at any depth', async () => {
+      const jam = jamFor('HS256');
+      const good = jam.makePayload({ sub: 'ann' });
+      for (const payload of [
+        { ...good, toJSON: () => ({ ...good, exp: 'x' }) },
+        { ...good, toJSON: () => [good] },
+        { ...good, toJSON: () => 'a string' },
+        { ...good, toJSON: () => undefined },
+      ]) {
+        await rejectsWith(jam.genJwtToken(payload), 'ERR_INVALID_ARGUMENT');
+      }
+      // A toJSON that serialises to good claims is signed as serialised.
+      const renamed = { ...good, toJSON: () => ({ ...good, sub: 'bob' }) };
+      const token = await jam.genJwtToken(renamed);
+      expect(await jam.verifyJwtToken(token)).to.deep.equal({ ...good, sub: 'bob' });
+    });
+
+    it('refuses a payload nested deeper than 32 levels, whatever the depth, with ERR_INVALID_ARGUMENT', async () => {
+      const jam = jamFor('HS256');
+      for (const depth of [32, 5000, 200_000]) {
+        await rejectsWith(jam.genJwtToken(jam.makePayload({ deep: nested(depth) })), 'ERR_INVALID_ARGUMENT');
+      }
     });
   });
 

@@ -1,4 +1,4 @@
-import { configError } from './option-checks.js';
+import { JamError } from '../jam-error.js';
 
 /**
  * Loads an optional peer dependency when the feature that needs it is configured; a missing package is
@@ -10,6 +10,6 @@ export function requireOptional<T>(name: string, path: string): T {
     return require(name) as T;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
-    throw configError(`${path} uses ${name}, which is not installed; run: npm install ${name}`, err);
+    throw JamError.config(`${path} uses ${name}, which is not installed; run: npm install ${name}`, err);
   }
 }

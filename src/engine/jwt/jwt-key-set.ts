@@ -1,7 +1,7 @@
 import type { JsonWebKey, KeyObject } from 'node:crypto';
-import { checkOneOf, checkSection, checkString, configError } from '../config/option-checks.js';
+import { checkOneOf, checkSection, checkString } from '../../shared/option-checks.js';
+import { JamError } from '../jam-error.js';
 import { isHmac, JWT_ALGORITHMS, type JwtAlgorithm } from './jwt-algorithms.js';
-import { invalid } from './jwt-errors.js';
 import { buildJwtKeys, type KeyInput } from './jwt-keys.js';
 
 /** One entry of `jwt.keys`. */
@@ -60,7 +60,7 @@ export class JwtKeySet {
   /** `jwt.keys`: the current signing key is the first one with a private or secret key. */
   static fromList(defaultAlg: JwtAlgorithm, list: unknown): JwtKeySet {
     if (!Array.isArray(list) || list.length === 0) {
-      throw configError(
+      throw JamError.config(
         'jwt.keys must be a non-empty array of { kid, alg?, secretKey | privateKey | publicKey }',
       );
     }
@@ -70,7 +70,7 @@ export class JwtKeySet {
       const path = `jwt.keys[${i}]`;
       const options = checkSection(path, entry, KEY_OPTIONS) as Partial<JwtKeyOptions>;
       const kid = checkString(`${path}.kid`, options.kid);
-      if (verifying.some((other) => other.kid === kid)) throw configError(`${path}.kid is used twice`);
+      if (verifying.some((other) => other.kid === kid)) throw JamError.config(`${path}.kid is used twice`);
       const alg = checkOneOf(`${path}.alg`, options.alg ?? defaultAlg, JWT_ALGORITHMS);
       const { signingKey, verifyingKey } = buildJwtKeys(alg, options, path);
       verifying.push({ kid, alg, key: verifyingKey });
@@ -85,7 +85,7 @@ export class JwtKeySet {
   verifierFor(token: string): VerifyingKey {
     if (this.#single) return this.#single;
     const found = this.#byKid!.get(kidOf(token) ?? '');
-    if (found === undefined) throw invalid('unknown or missing kid');
+    if (found === undefined) throw JamError.jwtInvalid('unknown or missing kid', { check: 'kid' });
     return found;
   }
 
@@ -117,7 +117,7 @@ function exportJwk(key: KeyObject, kid: string | undefined): JsonWebKey {
   try {
     return key.export({ format: 'jwk' });
   } catch (err) {
-    throw configError(`the public key ${kid ?? ''} cannot be published as a JWK`, err);
+    throw JamError.config(`the public key ${kid ?? ''} cannot be published as a JWK`, err);
   }
 }
 

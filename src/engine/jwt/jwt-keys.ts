@@ -7,8 +7,8 @@ import {
   sign as cryptoSign,
   verify as cryptoVerify,
 } from 'node:crypto';
-import { configError } from '../config/option-checks.js';
 import { asymmetricKeyProblem, isHmac, minimumSecretBytes, type JwtAlgorithm } from './jwt-algorithms.js';
+import { JamError } from '../jam-error.js';
 
 export type KeyInput = string | Buffer | KeyObject;
 
@@ -35,19 +35,19 @@ export function buildJwtKeys(alg: JwtAlgorithm, sources: KeySources, path = 'jwt
 function buildSecretKey(alg: JwtAlgorithm, input: KeyInput | undefined, path: string): JwtKeys {
   if (input === undefined || input === '') {
     const env = path === 'jwt' ? ' (or JAM_JWT_SECRET_KEY)' : '';
-    throw configError(`${path}.secretKey${env} is required for ${alg}`);
+    throw JamError.config(`${path}.secretKey${env} is required for ${alg}`);
   }
   let key: KeyObject;
   if (input instanceof KeyObject) {
     if (input.type !== 'secret')
-      throw configError(`${path}.secretKey for ${alg} must be a secret key, got a ${input.type} key`);
+      throw JamError.config(`${path}.secretKey for ${alg} must be a secret key, got a ${input.type} key`);
     key = input;
   } else {
     key = createSecretKey(typeof input === 'string' ? Buffer.from(input, 'utf8') : input);
   }
   const min = minimumSecretBytes(alg);
   if (key.symmetricKeySize! < min) {
-    throw configError(
+    throw JamError.config(
       `${path}.secretKey must be at least ${min} bytes for ${alg}, got ${key.symmetricKeySize}; ` +
         `generate one with: node -e "console.log(require('crypto').randomBytes(${min}).toString('base64url'))"`,
     );
@@ -63,7 +63,7 @@ function buildKeyPair(
   if (privateKey === undefined && publicKey === undefined) {
     const hint = secretKey === undefined ? '' : ` (${path}.secretKey is only used by HS* algorithms)`;
     const env = path === 'jwt' ? ' (or JAM_JWT_PRIVATE_KEY / JAM_JWT_PUBLIC_KEY)' : '';
-    throw configError(`${alg} needs ${path}.privateKey and/or ${path}.publicKey${env}${hint}`);
+    throw JamError.config(`${alg} needs ${path}.privateKey and/or ${path}.publicKey${env}${hint}`);
   }
   const signingKey =
     privateKey === undefined ? undefined : toKey(`${path}.privateKey`, privateKey, 'private');
@@ -74,7 +74,7 @@ function buildKeyPair(
     [`${path}.publicKey`, verifyingKey],
   ] as const) {
     const problem = key && asymmetricKeyProblem(alg, key);
-    if (problem) throw configError(`${name}: ${problem}`);
+    if (problem) throw JamError.config(`${name}: ${problem}`);
   }
   if (signingKey && publicKey !== undefined) assertPair(signingKey, verifyingKey, path);
   return { signingKey, verifyingKey };
@@ -84,12 +84,12 @@ function toKey(name: string, input: KeyInput, kind: 'private' | 'public'): KeyOb
   if (input instanceof KeyObject) {
     if (input.type === kind) return input;
     if (kind === 'public' && input.type === 'private') return createPublicKey(input);
-    throw configError(`${name} must be a ${kind} key, got a ${input.type} key`);
+    throw JamError.config(`${name} must be a ${kind} key, got a ${input.type} key`);
   }
   try {
     return kind === 'private' ? createPrivateKey(input) : createPublicKey(input);
   } catch (err) {
-    throw configError(`${name} is not a valid ${kind} key in PEM format`, err);
+    throw JamError.config(`${name} is not a valid ${kind} key in PEM format`, err);
   }
 }
 
@@ -98,6 +98,6 @@ function assertPair(privateKey: KeyObject, publicKey: KeyObject, path: string): 
   const probe = randomBytes(16);
   const signature = cryptoSign('sha256', probe, privateKey);
   if (!cryptoVerify('sha256', probe, publicKey, signature)) {
-    throw configError(`${path}.publicKey does not match ${path}.privateKey`);
+    throw JamError.config(`${path}.publicKey does not match ${path}.privateKey`);
   }
 }

@@ -1,8 +1,8 @@
-import { checkOneOf, checkPositiveNumber, checkSection } from '../config/option-checks.js';
+import { checkOneOf, checkPositiveNumber, checkSection } from '../../shared/option-checks.js';
+import { JamError } from '../jam-error.js';
 import type { JamPayload } from '../jam-payload.js';
 import type { JamStore } from '../store/jam-store.js';
 import { openStore, type StoreOption } from '../store/open-store.js';
-import { invalid, revoked } from './jwt-errors.js';
 
 /** `jwt.list`: a black list refuses revoked tokens, a white list accepts only the tokens it recorded. */
 export interface JwtListOptions {
@@ -53,21 +53,36 @@ export class JwtList {
   /** One bounded read; ERR_JWT_REVOKED when the list refuses the token, ERR_STORE_UNAVAILABLE on an outage. */
   async check(payload: JamPayload): Promise<void> {
     const listed = (await this.#store.get(entryOf(payload))) !== undefined;
-    if (listed !== this.#white) throw revoked();
+    if (listed !== this.#white) throw JamError.jwtRevoked();
   }
 
-  /** White list: lets the token (or its family) verify from now on. */
+  /**
+   * White list: lets the token (or its family) verify from now on, unless it was revoked. Written, then the
+   * revocation marker read: a revoke whose delete lands before this write has set its marker before that
+   * delete, so the read sees it, whatever the interleaving, and the entry is taken back.
+   */
   async record(payload: JamPayload): Promise<void> {
     if (!this.#white) return;
     const ttl = this.#ttlOf(payload);
-    if (ttl > 0) await this.#store.set(entryOf(payload), 1, ttl);
+    if (ttl <= 0) return;
+    const entry = entryOf(payload);
+    await this.#store.set(entry, 1, ttl);
+    if ((await this.#store.get(`revoked:${entry}`)) !== undefined) {
+      await this.#store.delete(entry);
+      throw JamError.jwtRevoked();
+    }
   }
 
   /** Refuses the token (or its whole family) from now on. */
   async revoke(payload: JamPayload): Promise<void> {
-    if (this.#white) return this.#store.delete(entryOf(payload));
     const ttl = this.#ttlOf(payload);
-    if (ttl > 0) await this.#store.set(entryOf(payload), 1, ttl);
+    const entry = entryOf(payload);
+    if (this.#white) {
+      // The marker first: a record() racing this revoke then either sees it or is deleted below.
+      if (ttl > 0) await this.#store.set(`revoked:${entry}`, 1, ttl);
+      return this.#store.delete(entry);
+    }
+    if (ttl > 0) await this.#store.set(entry, 1, ttl);
   }
 
   /** Marks a refresh token spent; true only for the first caller, across processes on Redis. */
@@ -82,7 +97,8 @@ export class JwtList {
   /** How long an entry must outlive now: as long as the token (or any of its family) can still verify. */
   #ttlOf(payload: JamPayload): number {
     if (isPairToken(payload)) return this.#familyLifetimeMs + this.#toleranceMs;
-    if (typeof payload.exp !== 'number') throw invalid('a token without exp cannot be listed');
+    if (typeof payload.exp !== 'number')
+      throw JamError.jwtInvalid('a token without exp cannot be listed', { check: 'exp' });
     return payload.exp * 1000 + this.#toleranceMs - Date.now();
   }
 }
@@ -99,7 +115,10 @@ function isPairToken(payload: JamPayload): boolean {
 function idOf(payload: JamPayload, claim: 'jti' | 'fam'): string {
   const id = payload[claim];
   if (typeof id !== 'string' || id === '' || id.length > MAX_ID_LENGTH) {
-    throw invalid(`a listed token needs a ${claim} claim (a string of 1 to ${MAX_ID_LENGTH} characters)`);
+    throw JamError.jwtInvalid(
+      `a listed token needs a ${claim} claim (a string of 1 to ${MAX_ID_LENGTH} characters)`,
+      { check: claim },
+    );
   }
   return id;
 }

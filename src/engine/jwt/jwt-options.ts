@@ -5,12 +5,12 @@ import {
   checkPositiveNumber,
   checkSection,
   checkString,
-  configError,
-} from '../config/option-checks.js';
+} from '../../shared/option-checks.js';
 import { JWT_ALGORITHMS, type JwtAlgorithm } from './jwt-algorithms.js';
 import { JwtKeySet, type JwtKeyOptions } from './jwt-key-set.js';
 import type { KeyInput } from './jwt-keys.js';
 import { resolveListOptions, type JwtListOptions, type ResolvedListOptions } from './jwt-list.js';
+import { JamError } from '../jam-error.js';
 
 /** The `jwt` section of the Jam config. */
 export interface JwtOptions {
@@ -116,7 +116,7 @@ function resolveKeys(alg: JwtAlgorithm, options: JwtOptions, env: NodeJS.Process
     options.privateKey !== undefined ||
     options.publicKey !== undefined
   ) {
-    throw configError('use either jwt.keys or jwt.secretKey/privateKey/publicKey, not both');
+    throw JamError.config('use either jwt.keys or jwt.secretKey/privateKey/publicKey, not both');
   }
   return JwtKeySet.fromList(alg, options.keys);
 }
@@ -125,7 +125,7 @@ function checkAudience(value: unknown): string | string[] {
   if (Array.isArray(value) && value.length > 0)
     return value.map((aud, i) => checkString(`jwt.audience[${i}]`, aud));
   if (typeof value === 'string' && value !== '') return value;
-  throw configError('jwt.audience must be a non-empty string or array of strings');
+  throw JamError.config('jwt.audience must be a non-empty string or array of strings');
 }
 
 function resolveCacheSize(cache: unknown): number {

@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import jsonwebtoken from 'jsonwebtoken';
 import { decodeCanonicalBase64url } from '../canonical-base64url.js';
-import { JamError } from '../jam-error.js';
+import { JamError, type JwtCheck } from '../jam-error.js';
 import type { JamPayload } from '../jam-payload.js';
-import { configError } from '../config/option-checks.js';
-import { invalid } from './jwt-errors.js';
 import type { JwkSet } from './jwt-key-set.js';
 import { JwtList } from './jwt-list.js';
 import type { ResolvedJwtOptions } from './jwt-options.js';
 import { badNumericDate } from './numeric-dates.js';
-import { TokenPairs } from './token-pairs.js';
+import { MAX_JSON_DEPTH, walkJson } from '../walk-json.js';
 import { VerifiedTokenCache, type CacheStats } from './verified-token-cache.js';
 
 export interface MakePayloadOptions {
@@ -29,30 +27,25 @@ export class JwtService {
   readonly #options: ResolvedJwtOptions;
   readonly #cache?: VerifiedTokenCache;
   readonly #verifyOptions: jsonwebtoken.VerifyOptions & { complete: true };
-  readonly #list?: JwtList;
-  /** genTokenPair / refreshTokenPair. */
-  readonly pairs: TokenPairs;
+  /** The revocation list (`jwt.list`), when configured; token pairs keep their spent tokens there too. */
+  readonly list?: JwtList;
 
   constructor(options: ResolvedJwtOptions) {
     this.#options = options;
     this.#cache = options.cacheSize > 0 ? new VerifiedTokenCache(options.cacheSize) : undefined;
     const familyLifetime = Math.max(options.expire, options.refreshExpire);
-    this.#list = options.list && new JwtList(options.list, options.clockTolerance, familyLifetime);
+    this.list = options.list && new JwtList(options.list, options.clockTolerance, familyLifetime);
     this.#verifyOptions = {
       issuer: options.issuer,
       audience: options.audience as jsonwebtoken.VerifyOptions['audience'],
       clockTolerance: options.clockTolerance,
       complete: true,
     };
-    this.pairs = new TokenPairs(this, this.#list, options.refreshExpire);
   }
 
   makePayload<T extends object>(data: T, { exp }: MakePayloadOptions = {}): JamPayload & T {
     if (exp !== undefined && (!Number.isInteger(exp) || exp <= 0)) {
-      throw new JamError(
-        'ERR_INVALID_ARGUMENT',
-        'makePayload: exp must be a positive integer number of seconds',
-      );
+      throw JamError.invalidArgument('makePayload: exp must be a positive integer number of seconds');
     }
     const iat = Math.floor(Date.now() / 1000);
     const { issuer, audience } = this.#options;
@@ -69,33 +62,27 @@ export class JwtService {
   sign(payload: JamPayload): string {
     const signing = this.#options.keys.signing;
     if (signing === undefined) {
-      throw configError(
+      throw JamError.config(
         'genJwtToken needs jwt.privateKey (or a jwt.keys entry with a private or secret key): ' +
           'this instance only has public keys and can only verify',
       );
     }
-    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-      throw new JamError('ERR_INVALID_ARGUMENT', 'genJwtToken: the payload must be a plain object');
-    }
-    const badDate = badNumericDate(payload);
-    if (badDate)
-      throw new JamError('ERR_INVALID_ARGUMENT', `genJwtToken: ${badDate} must be a number of seconds`);
+    const json = serialized(payload);
     try {
-      // Serialised here: jsonwebtoken adds an iat to object payloads, and throws on claims named like members
-      // of Object.prototype (`constructor`, `__proto__`), which are valid claim names.
-      return jsonwebtoken.sign(JSON.stringify(payload), signing.key, {
-        algorithm: signing.alg,
-        header: signing.header,
-      });
+      // Signed as serialised here: jsonwebtoken adds an iat to object payloads, and throws on claims named like
+      // members of Object.prototype (`constructor`, `__proto__`), which are valid claim names.
+      return jsonwebtoken.sign(json, signing.key, { algorithm: signing.alg, header: signing.header });
     } catch (err) {
-      throw new JamError('ERR_INVALID_ARGUMENT', `genJwtToken: ${(err as Error).message}`, { cause: err });
+      throw JamError.invalidArgument(`genJwtToken: ${(err as Error).message}`, err);
     }
   }
 
   /** Signature and claim checks, through the cache; the list check is the caller's. */
   verify(token: unknown, { checkExp = true }: VerifyJwtOptions = {}): JamPayload {
-    if (typeof token !== 'string' || token.length === 0) throw invalid('token must be a non-empty string');
-    if (token.length > this.#options.maxTokenLength) throw invalid('token is longer than jwt.maxTokenLength');
+    if (typeof token !== 'string' || token.length === 0)
+      throw JamError.jwtInvalid('token must be a non-empty string', { check: 'format' });
+    if (token.length > this.#options.maxTokenLength)
+      throw JamError.jwtInvalid('token is longer than jwt.maxTokenLength', { check: 'format' });
     const nowMs = Date.now();
     const key = this.#cache && VerifiedTokenCache.keyOf(token);
     const cached = key && this.#cache!.get(key, nowMs);
@@ -109,7 +96,7 @@ export class JwtService {
   /** sign(), then recorded on a white list. */
   async issue(payload: JamPayload): Promise<string> {
     const token = this.sign(payload);
-    await this.#list?.record(payload);
+    await this.list?.record(payload);
     return token;
   }
 
@@ -119,16 +106,17 @@ export class JwtService {
    */
   async check(token: unknown, options: VerifyJwtOptions = {}): Promise<JamPayload> {
     const payload = this.verify(token, options);
-    if (payload.token_use === 'refresh') throw invalid('a refresh token is not an access token');
-    if (this.#list !== undefined && options.checkList !== false) await this.#list.check(payload);
+    if (payload.token_use === 'refresh')
+      throw JamError.jwtInvalid('a refresh token is not an access token', { check: 'token_use' });
+    if (this.list !== undefined && options.checkList !== false) await this.list.check(payload);
     return payload;
   }
 
   /** Puts a verified token (a token of a pair: its whole family) on the black list, or off the white list. */
   async revoke(token: unknown): Promise<void> {
-    if (this.#list === undefined)
-      throw configError('revokeJwtToken needs a list: add jwt.list to the config');
-    await this.#list.revoke(this.verify(token, { checkExp: false }));
+    if (this.list === undefined)
+      throw JamError.config('revokeJwtToken needs a list: add jwt.list to the config');
+    await this.list.revoke(this.verify(token, { checkExp: false }));
   }
 
   jwks(): JwkSet {
@@ -136,7 +124,7 @@ export class JwtService {
   }
 
   async close(): Promise<void> {
-    await this.#list?.close();
+    await this.list?.close();
   }
 
   cacheStats(): CacheStats | undefined {
@@ -146,7 +134,7 @@ export class JwtService {
   #verifyUncached(token: string, checkExp: boolean, nowMs: number): JamPayload {
     // RSA and EC verification decode the signature leniently: without this, one token has 16 spellings.
     if (decodeCanonicalBase64url(token.slice(token.lastIndexOf('.') + 1)) === undefined) {
-      throw invalid('the signature is not canonical base64url');
+      throw JamError.jwtInvalid('the signature is not canonical base64url', { check: 'format' });
     }
     let decoded: jsonwebtoken.Jwt;
     try {
@@ -161,35 +149,83 @@ export class JwtService {
       throw err instanceof JamError ? err : fromJsonWebTokenError(err);
     }
     // RFC 7515 §4.1.11: extensions listed in `crit` must be understood, and koa-jam implements none.
-    if ('crit' in decoded.header) throw invalid('unsupported critical header parameters');
+    if ('crit' in decoded.header)
+      throw JamError.jwtInvalid('unsupported critical header parameters', { check: 'crit' });
     const payload = decoded.payload as JamPayload;
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-      throw invalid('payload is not a JSON object');
+      throw JamError.jwtInvalid('payload is not a JSON object', { check: 'format' });
     }
-    if (checkExp && payload.exp === undefined) throw invalid('token has no exp claim');
+    if (checkExp && payload.exp === undefined)
+      throw JamError.jwtInvalid('token has no exp claim', { check: 'exp' });
     const badDate = badNumericDate(payload);
-    if (badDate) throw invalid(`${badDate} is not a finite number`);
+    if (badDate) throw JamError.jwtInvalid(`${badDate} is not a finite number`, { check: badDate });
     if (payload.iat !== undefined && payload.iat > nowMs / 1000 + this.#options.clockTolerance) {
-      throw invalid('token was issued in the future');
+      throw JamError.jwtInvalid('token was issued in the future', { check: 'iat' });
     }
     // Frozen: one verified payload may be shared by many requests through the cache.
-    return deepFreeze(payload);
+    walkJson(
+      payload,
+      ({ value }) => typeof value === 'object' && value !== null && Object.freeze(value),
+      () =>
+        JamError.jwtInvalid(`payload nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`, {
+          check: 'format',
+        }),
+    );
+    return payload;
   }
 }
+
+// jsonwebtoken's messages name the failed check and never the token; this reads them once, into `check`.
+const JSONWEBTOKEN_CHECKS: [RegExp, JwtCheck][] = [
+  [/signature/, 'signature'],
+  [/algorithm|symmetric|secretOrPublicKey/, 'alg'],
+  [/audience/, 'aud'],
+  [/issuer/, 'iss'],
+  [/\bnbf\b/, 'nbf'],
+  [/\bexp\b/, 'exp'],
+  [/\biat\b/, 'iat'],
+];
 
 function fromJsonWebTokenError(err: unknown): JamError {
-  if (err instanceof jsonwebtoken.TokenExpiredError)
-    return new JamError('ERR_JWT_EXPIRED', 'token has expired', { cause: err });
-  if (err instanceof jsonwebtoken.NotBeforeError)
-    return new JamError('ERR_JWT_NOT_BEFORE', 'token is not valid yet', { cause: err });
-  // jsonwebtoken's messages name the failed check (signature, algorithm, audience...) and never the token.
-  return invalid(err instanceof Error ? err.message.replace(/^jwt /, '') : 'verification failed', err);
+  if (err instanceof jsonwebtoken.TokenExpiredError) return JamError.jwtExpired(err);
+  if (err instanceof jsonwebtoken.NotBeforeError) return JamError.jwtNotBefore(err);
+  // jsonwebtoken's own messages name the failed check and never the token; anything else (JSON.parse's
+  // SyntaxError quotes the token's text) gets a fixed reason.
+  if (err instanceof jsonwebtoken.JsonWebTokenError) {
+    const check = JSONWEBTOKEN_CHECKS.find(([pattern]) => pattern.test(err.message))?.[1] ?? 'format';
+    return JamError.jwtInvalid(err.message.replace(/^jwt /, ''), { check, cause: err });
+  }
+  const reason = err instanceof SyntaxError ? 'header or payload is not JSON' : 'verification failed';
+  return JamError.jwtInvalid(reason, { check: 'format', cause: err });
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
+/**
+ * The JSON genJwtToken signs, checked as it will be read: a `toJSON` member (at any depth) changes what is
+ * serialised, so the claims are checked on the serialised text, not on the object the app passed.
+ */
+function serialized(payload: unknown): string {
+  const bad = (problem: string, cause?: unknown) =>
+    JamError.invalidArgument(`genJwtToken: ${problem}`, cause);
+  let json: string | undefined;
+  let signed: unknown;
+  try {
+    json = JSON.stringify(payload);
+    signed = json === undefined ? undefined : JSON.parse(json);
+  } catch (err) {
+    throw bad(
+      err instanceof RangeError ? 'the payload is nested too deeply' : 'the payload is not JSON',
+      err,
+    );
   }
-  return value;
+  if (signed === null || typeof signed !== 'object' || Array.isArray(signed)) {
+    throw bad('the payload must be a plain object');
+  }
+  walkJson(
+    signed,
+    () => undefined,
+    () => bad(`the payload nests deeper than ${MAX_JSON_DEPTH} levels`),
+  );
+  const badDate = badNumericDate(signed as JamPayload);
+  if (badDate) throw bad(`${badDate} must be a number of seconds`);
+  return json!;
 }

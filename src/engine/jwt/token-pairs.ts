@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { configError } from '../config/option-checks.js';
 import { JamError } from '../jam-error.js';
 import type { JamPayload } from '../jam-payload.js';
-import { invalid, revoked } from './jwt-errors.js';
 import type { JwtList } from './jwt-list.js';
 import type { JwtService } from './jwt-service.js';
 
@@ -33,7 +31,7 @@ export class TokenPairs {
   /** A new family: an access token (`jwt.expire`) and a refresh token (`jwt.refreshExpire`) for `data`. */
   async generate<T extends object>(data: T): Promise<TokenPair> {
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-      throw new JamError('ERR_JWT_INVALID', 'genTokenPair: data must be a plain object');
+      throw JamError.invalidArgument('genTokenPair: data must be a plain object');
     }
     return this.#issue(data, randomUUID());
   }
@@ -43,12 +41,12 @@ export class TokenPairs {
     const list = this.#needList('refreshTokenPair');
     const payload = this.#jwt.verify(refreshToken);
     if (payload.token_use !== 'refresh' || typeof payload.fam !== 'string') {
-      throw invalid('not a refresh token');
+      throw JamError.jwtInvalid('not a refresh token', { check: 'token_use' });
     }
     await list.check(payload);
     if (!(await list.spend(payload))) {
       await list.revoke(payload);
-      throw revoked('refresh token was already used: its whole family is revoked');
+      throw JamError.jwtRevoked('refresh token was already used: its whole family is revoked');
     }
     return this.#issue(dataOf(payload), payload.fam);
   }
@@ -68,7 +66,9 @@ export class TokenPairs {
 
   #needList(method: string): JwtList {
     if (this.#list === undefined) {
-      throw configError(`${method} needs jwt.list: spent refresh tokens and revoked families are kept there`);
+      throw JamError.config(
+        `${method} needs jwt.list: spent refresh tokens and revoked families are kept there`,
+      );
     }
     return this.#list;
   }

@@ -19,7 +19,7 @@ export type EcCurve = (typeof EC_CURVES)[number];
  */
 export function generateSecretKey(bytes = 64): string {
   if (!Number.isInteger(bytes) || bytes < 32 || bytes > 1024) {
-    throw new JamError('ERR_INVALID_ARGUMENT', 'generateSecretKey: bytes must be an integer from 32 to 1024');
+    throw JamError.invalidArgument('generateSecretKey: bytes must be an integer from 32 to 1024');
   }
   return randomBytes(bytes).toString('base64url');
 }
@@ -37,8 +37,7 @@ export async function generateRsaKeyPair(modulusLength = 2048): Promise<PemKeyPa
     modulusLength > 8192 ||
     modulusLength % 8 !== 0
   ) {
-    throw new JamError(
-      'ERR_INVALID_ARGUMENT',
+    throw JamError.invalidArgument(
       'generateRsaKeyPair: modulusLength must be a multiple of 8 from 2048 to 8192',
     );
   }
@@ -48,10 +47,7 @@ export async function generateRsaKeyPair(modulusLength = 2048): Promise<PemKeyPa
 /** An EC pair: P-256 for ES256, P-384 for ES384, P-521 for ES512. */
 export async function generateEcKeyPair(curve: EcCurve = 'P-256'): Promise<PemKeyPair> {
   if (!EC_CURVES.includes(curve)) {
-    throw new JamError(
-      'ERR_INVALID_ARGUMENT',
-      `generateEcKeyPair: curve must be one of ${EC_CURVES.join(', ')}`,
-    );
+    throw JamError.invalidArgument(`generateEcKeyPair: curve must be one of ${EC_CURVES.join(', ')}`);
   }
   return toPem(await generateKeyPairAsync('ec', { namedCurve: curve }));
 }

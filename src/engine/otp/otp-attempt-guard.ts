@@ -54,7 +54,7 @@ export class OtpAttemptGuard {
     return this.#mutex.run(sessionKey, async () => {
       const now = Date.now();
       const record = (await this.#store.get<AttemptRecord>(sessionKey)) ?? EMPTY;
-      if (record.lockedUntil > now) return locked(record.lockedUntil - now);
+      if (record.lockedUntil > now) return { valid: false, error: lockedError(record.lockedUntil - now) };
       const factor = match();
       const last = record.secretId === secretId ? record.last : undefined;
       if (factor !== undefined && (last === undefined || factor > last)) {
@@ -70,24 +70,20 @@ export class OtpAttemptGuard {
       // A remembered factor must outlive the failure count; without one the record can go with it.
       const ttlMs = record.last === undefined ? countedMs : keepMs === 0 ? 0 : Math.max(keepMs, countedMs);
       await this.#store.set(sessionKey, { ...record, failures, firstFailureAt, lockedUntil }, ttlMs);
-      if (lockedUntil > 0) return locked(lockoutPeriodMs);
-      return factor === undefined
-        ? refused('ERR_OTP_INVALID', 'wrong code')
-        : refused('ERR_OTP_REPLAYED', 'this code (or a later one) was already used');
+      const error =
+        lockedUntil > 0
+          ? lockedError(lockoutPeriodMs)
+          : factor === undefined
+            ? JamError.otpRefused('ERR_OTP_INVALID', 'wrong code')
+            : JamError.otpRefused('ERR_OTP_REPLAYED', 'this code (or a later one) was already used');
+      return { valid: false, error };
     });
   }
 }
 
-function locked(remainingMs: number): OtpCheck {
-  return refused(
+function lockedError(remainingMs: number): JamError {
+  return JamError.otpRefused(
     'ERR_OTP_LOCKED',
     `too many failed attempts; try again in ${Math.ceil(remainingMs / 1000)} s`,
   );
-}
-
-export function refused(
-  code: 'ERR_OTP_INVALID' | 'ERR_OTP_REPLAYED' | 'ERR_OTP_LOCKED',
-  message: string,
-): OtpCheck {
-  return { valid: false, error: new JamError(code, `OTP refused: ${message}`) };
 }

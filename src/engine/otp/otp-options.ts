@@ -1,6 +1,7 @@
-import { checkOneOf, checkPositiveNumber, checkSection, configError } from '../config/option-checks.js';
+import { checkOneOf, checkPositiveNumber, checkSection } from '../../shared/option-checks.js';
 import { openStore, type StoreOption } from '../store/open-store.js';
 import type { JamStore } from '../store/jam-store.js';
+import { JamError } from '../jam-error.js';
 
 export const OTP_TYPES = ['totp', 'hotp'] as const;
 export const OTP_DIGESTS = ['sha1', 'sha256', 'sha512'] as const;
@@ -76,13 +77,13 @@ export function resolveOtpOptions(input: OtpOptions): ResolvedOtpOptions {
   const options = { ...DEFAULTS, ...input };
   const digits = checkPositiveNumber('otp.digits', options.digits, { integer: true });
   // RFC 4226 R4: at least 6 digits; authenticator apps show at most 8.
-  if (digits < 6 || digits > 8) throw configError(`otp.digits must be 6, 7 or 8, got ${digits}`);
+  if (digits < 6 || digits > 8) throw JamError.config(`otp.digits must be 6, 7 or 8, got ${digits}`);
   return {
     type: checkOneOf('otp.type', options.type, OTP_TYPES),
     digits,
     digest: checkOneOf('otp.digest', options.digest, OTP_DIGESTS),
     interval: checkPositiveNumber('otp.interval', options.interval, { integer: true }),
-    window: checkWindow('otp.window', options.window, configError),
+    window: checkWindow('otp.window', options.window, JamError.config),
     maxAttempts: checkPositiveNumber('otp.maxAttempts', options.maxAttempts, { integer: true }),
     attemptPeriod: checkPositiveNumber('otp.attemptPeriod', options.attemptPeriod),
     lockoutPeriod: checkPositiveNumber('otp.lockoutPeriod', options.lockoutPeriod),

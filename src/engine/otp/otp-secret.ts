@@ -11,7 +11,7 @@ const MIN_SECRET_BYTES = 16;
 /** A new random secret for enrolment: 20 bytes (160 bits, RFC 4226's recommendation) as unpadded base32. */
 export function generateOtpSecret(bytes = 20): string {
   if (!Number.isInteger(bytes) || bytes < MIN_SECRET_BYTES || bytes > 1024) {
-    throw new JamError('ERR_INVALID_ARGUMENT', `generateOtpSecret: bytes must be an integer from 16 to 1024`);
+    throw JamError.invalidArgument(`generateOtpSecret: bytes must be an integer from 16 to 1024`);
   }
   return encodeBase32(randomBytes(bytes));
 }
@@ -20,22 +20,21 @@ export function otpSecretBytes(secret: OtpSecret): Buffer {
   let bytes: Buffer | undefined;
   if (typeof secret === 'string') {
     bytes = decodeBase32(secret);
-    if (bytes === undefined) throw invalidSecret('is not valid base32 (letters A-Z and digits 2-7)');
+    if (bytes === undefined)
+      throw JamError.invalidArgument('OTP secret is not valid base32 (letters A-Z and digits 2-7)');
   } else if (secret instanceof Uint8Array) {
     bytes = Buffer.from(secret);
   } else {
-    throw invalidSecret('must be a base32 string or a Uint8Array');
+    throw JamError.invalidArgument('OTP secret must be a base32 string or a Uint8Array');
   }
   if (bytes.length < MIN_SECRET_BYTES) {
-    throw invalidSecret(`must be at least ${MIN_SECRET_BYTES} bytes (RFC 4226), got ${bytes.length}`);
+    throw JamError.invalidArgument(
+      `OTP secret must be at least ${MIN_SECRET_BYTES} bytes (RFC 4226), got ${bytes.length}`,
+    );
   }
   return bytes;
 }
 
 export function otpSecretBase32(secret: OtpSecret): string {
   return encodeBase32(otpSecretBytes(secret));
-}
-
-function invalidSecret(reason: string): JamError {
-  return new JamError('ERR_INVALID_ARGUMENT', `OTP secret ${reason}`);
 }

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { JamError } from '../jam-error.js';
-import { OtpAttemptGuard, refused, type OtpCheck } from './otp-attempt-guard.js';
+import { OtpAttemptGuard, type OtpCheck } from './otp-attempt-guard.js';
 import { hotpCode, matchOtpCode } from './otp-code.js';
 import { checkWindow, type ResolvedOtpOptions } from './otp-options.js';
 import { otpSecretBase32, otpSecretBytes, type OtpSecret } from './otp-secret.js';
@@ -43,7 +43,7 @@ export class OtpService {
     const { factor, window = this.#options.window, sessionKey } = options ?? {};
     const key = otpSecretBytes(secret);
     const start = this.#step(factor, 'verifyOtpCode');
-    const steps = checkWindow('verifyOtpCode: window', window, argumentError);
+    const steps = checkWindow('verifyOtpCode: window', window, JamError.invalidArgument);
     const candidates = this.#candidates(start, steps);
     // Authenticator apps show "123 456"; people type it so.
     const given = typeof code === 'string' ? code.replace(/\s/g, '') : '';
@@ -54,11 +54,11 @@ export class OtpService {
     if (sessionKey === undefined) {
       const matched = match();
       return matched === undefined
-        ? refused('ERR_OTP_INVALID', 'wrong code')
+        ? { valid: false, error: JamError.otpRefused('ERR_OTP_INVALID', 'wrong code') }
         : { valid: true, factor: matched };
     }
     if (typeof sessionKey !== 'string' || sessionKey === '') {
-      throw argumentError('verifyOtpCode: sessionKey must be a non-empty string');
+      throw JamError.invalidArgument('verifyOtpCode: sessionKey must be a non-empty string');
     }
     const secretId = hash('sha256', key, 'base64url').slice(0, 22);
     return this.#guard.check(sessionKey, secretId, match, this.#rememberMs(steps));
@@ -76,13 +76,13 @@ export class OtpService {
   #step(factor: number | undefined, method: string): number {
     if (this.#options.type === 'hotp') {
       if (!Number.isSafeInteger(factor) || factor! < 0) {
-        throw argumentError(`${method}: HOTP needs the counter as factor, an integer >= 0`);
+        throw JamError.invalidArgument(`${method}: HOTP needs the counter as factor, an integer >= 0`);
       }
       return factor!;
     }
     const time = factor ?? Date.now() / 1000;
     if (typeof time !== 'number' || !Number.isFinite(time) || time < 0) {
-      throw argumentError(`${method}: factor must be a unix time in seconds, >= 0`);
+      throw JamError.invalidArgument(`${method}: factor must be a unix time in seconds, >= 0`);
     }
     return Math.floor(time / this.#options.interval);
   }
@@ -98,8 +98,4 @@ export class OtpService {
     if (this.#options.type === 'hotp') return 0;
     return (2 * window + 2) * this.#options.interval * 1000;
   }
-}
-
-function argumentError(message: string): JamError {
-  return new JamError('ERR_INVALID_ARGUMENT', message);
 }

@@ -18,7 +18,7 @@ type UriSettings = Pick<ResolvedOtpOptions, 'type' | 'digits' | 'digest' | 'inte
  */
 export function buildOtpUri(secretBase32: string, settings: UriSettings, options: OtpUriOptions): string {
   if (options === null || typeof options !== 'object')
-    throw invalid('the options { name, issuer } are required');
+    throw JamError.invalidArgument('getOtpUri: the options { name, issuer } are required');
   const name = labelPart('name', options.name);
   const issuer = labelPart('issuer', options.issuer);
   const params = new URLSearchParams({
@@ -31,7 +31,8 @@ export function buildOtpUri(secretBase32: string, settings: UriSettings, options
     params.set('period', String(settings.interval));
   } else {
     const counter = options.counter ?? 0;
-    if (!Number.isSafeInteger(counter) || counter < 0) throw invalid('counter must be an integer >= 0');
+    if (!Number.isSafeInteger(counter) || counter < 0)
+      throw JamError.invalidArgument('getOtpUri: counter must be an integer >= 0');
     params.set('counter', String(counter));
   }
   // URLSearchParams writes a space as '+', which some apps show literally; %20 is read right by all.
@@ -39,12 +40,9 @@ export function buildOtpUri(secretBase32: string, settings: UriSettings, options
 }
 
 function labelPart(field: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') throw invalid(`${field} must be a non-empty string`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw JamError.invalidArgument(`getOtpUri: ${field} must be a non-empty string`);
   // The colon separates issuer from name in the label; the format forbids it inside either.
-  if (value.includes(':')) throw invalid(`${field} must not contain ':'`);
+  if (value.includes(':')) throw JamError.invalidArgument(`getOtpUri: ${field} must not contain ':'`);
   return encodeURIComponent(value);
-}
-
-function invalid(reason: string): JamError {
-  return new JamError('ERR_INVALID_ARGUMENT', `getOtpUri: ${reason}`);
 }

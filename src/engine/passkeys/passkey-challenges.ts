@@ -40,18 +40,29 @@ export class PasskeyChallenges {
    * when it is unknown, expired, already spent or issued for another ceremony.
    */
   async spend(challenge: string, ceremony: PasskeyCeremony): Promise<string | null> {
-    if (!CHALLENGE_SHAPE.test(challenge)) throw refused('the challenge was not issued here', ceremony);
+    if (!CHALLENGE_SHAPE.test(challenge))
+      throw JamError.passkeyRefused('ERR_PASSKEY_CHALLENGE', ceremony, 'the challenge was not issued here');
     const key = storeKey(challenge);
     const record = await this.#store.get<ChallengeRecord>(`challenge:${key}`);
-    if (record === undefined) throw refused('the challenge is unknown, expired or already used', ceremony);
+    if (record === undefined)
+      throw JamError.passkeyRefused(
+        'ERR_PASSKEY_CHALLENGE',
+        ceremony,
+        'the challenge is unknown, expired or already used',
+      );
     // Claimed before anything else is checked, so a refused attempt also uses the challenge up.
     if (!(await this.#store.claim(`spent:${key}`, this.#lifetimeMs)))
-      throw refused('the challenge was already used', ceremony);
+      throw JamError.passkeyRefused('ERR_PASSKEY_CHALLENGE', ceremony, 'the challenge was already used');
     await this.#store.delete(`challenge:${key}`);
     // Stores expire entries on their own clocks; the issuing time is what counts.
-    if (Date.now() >= record.expiresAt) throw refused('the challenge has expired', ceremony);
+    if (Date.now() >= record.expiresAt)
+      throw JamError.passkeyRefused('ERR_PASSKEY_CHALLENGE', ceremony, 'the challenge has expired');
     if (record.ceremony !== ceremony)
-      throw refused(`the challenge was issued for ${record.ceremony}`, ceremony);
+      throw JamError.passkeyRefused(
+        'ERR_PASSKEY_CHALLENGE',
+        ceremony,
+        `the challenge was issued for ${record.ceremony}`,
+      );
     return record.userId;
   }
 }
@@ -59,10 +70,4 @@ export class PasskeyChallenges {
 /** Store keys are hashes: a dump of the store holds no challenge an attacker could still answer. */
 function storeKey(challenge: string): string {
   return hash('sha256', challenge, 'base64url');
-}
-
-function refused(reason: string, ceremony: PasskeyCeremony): JamError {
-  return new JamError('ERR_PASSKEY_CHALLENGE', `passkey ${ceremony} refused: ${reason}`, {
-    detail: { ceremony },
-  });
 }

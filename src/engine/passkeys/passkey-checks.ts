@@ -4,13 +4,6 @@ import type { PasskeyCredential, PasskeyUser } from './passkey-credential.js';
 
 /** Checks of what the browser and the application hand the passkey service. */
 
-export function invalid(ceremony: PasskeyCeremony, reason: string, cause?: unknown): JamError {
-  return new JamError('ERR_PASSKEY_INVALID', `passkey ${ceremony} refused: ${reason}`, {
-    cause,
-    detail: { ceremony },
-  });
-}
-
 /** The browser's answer, as `@simplewebauthn/browser` sends it; anything else is refused before any work. */
 export function checkAnswer(
   answer: unknown,
@@ -25,7 +18,11 @@ export function checkAnswer(
     candidate.response === null ||
     typeof candidate.response !== 'object'
   ) {
-    throw invalid(ceremony, 'the answer is not a public key credential');
+    throw JamError.passkeyRefused(
+      'ERR_PASSKEY_INVALID',
+      ceremony,
+      'the answer is not a public key credential',
+    );
   }
   return candidate as { id: string; response: { userHandle?: unknown } };
 }
@@ -36,9 +33,10 @@ export function checkAnswer(
  */
 export function checkCounter(credential: PasskeyCredential, received: number): void {
   if ((received > 0 || credential.counter > 0) && received <= credential.counter) {
-    throw new JamError(
+    throw JamError.passkeyRefused(
       'ERR_PASSKEY_COUNTER',
-      `passkey authentication refused: the signature counter went from ${credential.counter} to ${received} (possibly a cloned authenticator)`,
+      'authentication',
+      `the signature counter went from ${credential.counter} to ${received} (possibly a cloned authenticator)`,
       {
         detail: {
           credentialId: credential.id,
@@ -59,23 +57,27 @@ export function checkUserHandle(
   const handle = response.response.userHandle;
   if (handle === undefined || handle === null || handle === '') return;
   if (handle !== Buffer.from(credential.userId, 'utf8').toString('base64url')) {
-    throw invalid('authentication', 'the user handle is not the credential owner');
+    throw JamError.passkeyRefused(
+      'ERR_PASSKEY_INVALID',
+      'authentication',
+      'the user handle is not the credential owner',
+    );
   }
 }
 
 export function checkUser(user: PasskeyUser): PasskeyUser {
   const { id, name, displayName } = (user ?? {}) as Partial<PasskeyUser>;
   if (typeof id !== 'string' || id === '' || Buffer.byteLength(id) > 64)
-    throw argumentError('the user id must be a non-empty string of at most 64 bytes');
+    throw JamError.invalidArgument('passkeys: the user id must be a non-empty string of at most 64 bytes');
   if (typeof name !== 'string' || name === '')
-    throw argumentError('the user name must be a non-empty string');
+    throw JamError.invalidArgument('passkeys: the user name must be a non-empty string');
   if (displayName !== undefined && typeof displayName !== 'string')
-    throw argumentError('the user display name must be a string');
+    throw JamError.invalidArgument('passkeys: the user display name must be a string');
   return { id, name, displayName };
 }
 
 export function checkCredentials(credentials: PasskeyCredential[]): PasskeyCredential[] {
-  if (!Array.isArray(credentials)) throw argumentError('credentials must be an array');
+  if (!Array.isArray(credentials)) throw JamError.invalidArgument('passkeys: credentials must be an array');
   for (const credential of credentials) {
     if (
       typeof credential?.id !== 'string' ||
@@ -84,11 +86,9 @@ export function checkCredentials(credentials: PasskeyCredential[]): PasskeyCrede
       !Number.isSafeInteger(credential.counter) ||
       credential.counter < 0
     )
-      throw argumentError('a stored credential lacks id, userId, publicKey or a counter >= 0');
+      throw JamError.invalidArgument(
+        'passkeys: a stored credential lacks id, userId, publicKey or a counter >= 0',
+      );
   }
   return credentials;
-}
-
-function argumentError(message: string): JamError {
-  return new JamError('ERR_INVALID_ARGUMENT', `passkeys: ${message}`);
 }

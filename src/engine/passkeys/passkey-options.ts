@@ -1,12 +1,7 @@
-import {
-  checkOneOf,
-  checkPositiveNumber,
-  checkSection,
-  checkString,
-  configError,
-} from '../config/option-checks.js';
+import { checkOneOf, checkPositiveNumber, checkSection, checkString } from '../../shared/option-checks.js';
 import { openStore, type StoreOption } from '../store/open-store.js';
 import type { JamStore } from '../store/jam-store.js';
+import { JamError } from '../jam-error.js';
 
 export const USER_VERIFICATION = ['required', 'preferred', 'discouraged'] as const;
 export type PasskeyUserVerification = (typeof USER_VERIFICATION)[number];
@@ -56,7 +51,7 @@ export function resolvePasskeyOptions(input: PasskeyOptions): ResolvedPasskeyOpt
   const rpId = checkRpId(options.rpId);
   const given = options.origins ?? `https://${rpId}`;
   const origins = (Array.isArray(given) ? given : [given]).map((origin) => checkOrigin(origin, rpId));
-  if (origins.length === 0) throw configError('passkeys.origins must name at least one origin');
+  if (origins.length === 0) throw JamError.config('passkeys.origins must name at least one origin');
   return {
     rpId,
     rpName: options.rpName === undefined ? rpId : checkString('passkeys.rpName', options.rpName),
@@ -78,7 +73,7 @@ function checkRpId(value: unknown): string {
   if (
     !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(rpId)
   ) {
-    throw configError(
+    throw JamError.config(
       'passkeys.rpId must be a lower-case domain name like example.com (no scheme, port or path)',
     );
   }
@@ -93,13 +88,13 @@ function checkOrigin(value: unknown, rpId: string): string {
     url = undefined;
   }
   if (url === undefined || !/^https?:$/.test(url.protocol) || url.origin !== value) {
-    throw configError(
+    throw JamError.config(
       'passkeys.origins must hold origins like https://example.com (scheme, host, optional port, no path)',
     );
   }
   // Browsers only use a credential on its RP id and that domain's subdomains: another host could never sign in.
   if (url.hostname !== rpId && !url.hostname.endsWith(`.${rpId}`)) {
-    throw configError(`passkeys.origins: ${value} is not on ${rpId} or one of its subdomains`);
+    throw JamError.config(`passkeys.origins: ${value} is not on ${rpId} or one of its subdomains`);
   }
   return value;
 }

@@ -1,13 +1,6 @@
 import { isJamError, JamError } from '../jam-error.js';
 import { PasskeyChallenges, type PasskeyCeremony } from './passkey-challenges.js';
-import {
-  checkAnswer,
-  checkCounter,
-  checkCredentials,
-  checkUser,
-  checkUserHandle,
-  invalid,
-} from './passkey-checks.js';
+import { checkAnswer, checkCounter, checkCredentials, checkUser, checkUserHandle } from './passkey-checks.js';
 import type {
   PasskeyCredential,
   PasskeyCredentialLookup,
@@ -71,7 +64,8 @@ export class PasskeyService {
         requireUserVerification: this.#options.userVerification === 'required',
       }),
     );
-    if (!result.verified) throw invalid('registration', 'the attestation did not verify');
+    if (!result.verified)
+      throw JamError.passkeyRefused('ERR_PASSKEY_INVALID', 'registration', 'the attestation did not verify');
     const { credential, credentialBackedUp, credentialDeviceType } = result.registrationInfo;
     return {
       id: credential.id,
@@ -107,7 +101,7 @@ export class PasskeyService {
   async verifyLogin(answer: unknown, lookup: PasskeyCredentialLookup): Promise<PasskeyLogin> {
     const response = checkAnswer(answer, 'authentication');
     const stored = await lookup.findCredential(response.id);
-    if (!stored) throw invalid('authentication', 'unknown credential');
+    if (!stored) throw JamError.passkeyRefused('ERR_PASSKEY_INVALID', 'authentication', 'unknown credential');
     const [credential] = checkCredentials([stored]);
     const result = await this.#verify('authentication', () =>
       this.#webauthn.verifyAuthenticationResponse({
@@ -126,7 +120,8 @@ export class PasskeyService {
         requireUserVerification: this.#options.userVerification === 'required',
       }),
     );
-    if (!result.verified) throw invalid('authentication', 'the signature did not verify');
+    if (!result.verified)
+      throw JamError.passkeyRefused('ERR_PASSKEY_INVALID', 'authentication', 'the signature did not verify');
     const info = result.authenticationInfo;
     checkUserHandle(response, credential);
     checkCounter(credential, info.newCounter);
@@ -149,12 +144,10 @@ export class PasskeyService {
   #spender(ceremony: PasskeyCeremony, forUser: (issuedFor: string | null) => boolean) {
     return async (challenge: string) => {
       if (!forUser(await this.#challenges.spend(challenge, ceremony)))
-        throw new JamError(
+        throw JamError.passkeyRefused(
           'ERR_PASSKEY_CHALLENGE',
-          `passkey ${ceremony} refused: the challenge was issued for another user`,
-          {
-            detail: { ceremony },
-          },
+          ceremony,
+          'the challenge was issued for another user',
         );
       return true;
     };
@@ -166,7 +159,14 @@ export class PasskeyService {
       return await call();
     } catch (err) {
       if (isJamError(err)) throw err;
-      throw invalid(ceremony, (err as Error)?.message ?? 'malformed answer', err);
+      throw JamError.passkeyRefused(
+        'ERR_PASSKEY_INVALID',
+        ceremony,
+        (err as Error)?.message ?? 'malformed answer',
+        {
+          cause: err,
+        },
+      );
     }
   }
 }

@@ -22,14 +22,11 @@ const MAX_PASSWORD_BYTES = 1024;
  */
 export async function hashPassword(password: string, params?: Partial<ScryptParams>): Promise<string> {
   if (typeof password !== 'string' || password === '') {
-    throw new JamError('ERR_INVALID_ARGUMENT', 'hashPassword: the password must be a non-empty string');
+    throw JamError.invalidArgument('hashPassword: the password must be a non-empty string');
   }
   const input = normalize(password);
   if (Buffer.byteLength(input) > MAX_PASSWORD_BYTES) {
-    throw new JamError(
-      'ERR_INVALID_ARGUMENT',
-      `hashPassword: passwords are limited to ${MAX_PASSWORD_BYTES} bytes`,
-    );
+    throw JamError.invalidArgument(`hashPassword: passwords are limited to ${MAX_PASSWORD_BYTES} bytes`);
   }
   const checked = checkScryptParams(params, 'hashPassword');
   const salt = randomBytes(SALT_BYTES);

@@ -21,10 +21,7 @@ export function formatPasswordHash({ params, salt, hash }: ParsedPasswordHash): 
 export function parsePasswordHash(stored: unknown): ParsedPasswordHash {
   const parts = typeof stored === 'string' ? PHC_SCRYPT.exec(stored) : null;
   if (parts === null) {
-    throw new JamError(
-      'ERR_INVALID_ARGUMENT',
-      'not a koa-jam password hash ($scrypt$ln=…,r=…,p=…$salt$hash)',
-    );
+    throw JamError.invalidArgument('not a koa-jam password hash ($scrypt$ln=…,r=…,p=…$salt$hash)');
   }
   const [, ln, r, p, salt, hash] = parts;
   return {

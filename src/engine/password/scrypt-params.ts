@@ -29,14 +29,11 @@ export function checkScryptParams(params: Partial<ScryptParams> | undefined, whe
     const [min, max] = LIMITS[name];
     const value = merged[name];
     if (!Number.isInteger(value) || value < min || value > max) {
-      throw new JamError(
-        'ERR_INVALID_ARGUMENT',
-        `${where}: scrypt ${name} must be an integer from ${min} to ${max}`,
-      );
+      throw JamError.invalidArgument(`${where}: scrypt ${name} must be an integer from ${min} to ${max}`);
     }
   }
   if ((merged.cost & (merged.cost - 1)) !== 0) {
-    throw new JamError('ERR_INVALID_ARGUMENT', `${where}: scrypt cost must be a power of two`);
+    throw JamError.invalidArgument(`${where}: scrypt cost must be a power of two`);
   }
   return merged;
 }

@@ -1,35 +1,43 @@
 import { JamError } from '../jam-error.js';
+import { MAX_JSON_DEPTH, pathOf, walkJson, type JsonNode } from '../walk-json.js';
 
 /** What a session holds: a plain object of JSON values, returned exactly as it was stored. */
 export type SessionData = Record<string, unknown>;
 
 /**
  * Refuses data that would not come back as it went in (functions, undefined, Dates, Maps, class instances,
- * BigInts, NaN, cycles), naming the first bad path, so no corrupt record is ever written.
+ * BigInts, NaN, cycles) or that nests deeper than MAX_JSON_DEPTH, naming the first bad path, so no corrupt
+ * record is ever written.
  */
 export function checkSessionData(method: string, data: unknown): SessionData {
-  if (!isPlainObject(data)) throw badData(method, 'data', 'is not a plain object');
-  checkValue(method, data, 'data', new Set());
+  if (!isPlainObject(data)) throw JamError.invalidArgument(notJson(method, 'data', 'is not a plain object'));
+  walkJson(
+    data,
+    (node) => {
+      const problem = problemOf(node);
+      if (problem !== undefined)
+        throw JamError.invalidArgument(notJson(method, pathOf(node, 'data'), problem));
+    },
+    () =>
+      JamError.invalidArgument(
+        notJson(method, 'data', `nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`),
+      ),
+  );
   return data;
 }
 
-function checkValue(method: string, value: unknown, path: string, parents: Set<object>): void {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw badData(method, path, `is ${value}`);
-    return;
+function problemOf(node: JsonNode): string | undefined {
+  const { value } = node;
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `is ${value}`;
+  if (typeof value !== 'object') return `is a ${typeof value}`;
+  for (let parent = node.parent; parent !== undefined; parent = parent.parent) {
+    if (parent.value === value) return 'is a circular reference';
   }
-  if (typeof value !== 'object') throw badData(method, path, `is a ${typeof value}`);
-  if (parents.has(value)) throw badData(method, path, 'is a circular reference');
-  const isArray = Array.isArray(value);
-  if (!isArray && !isPlainObject(value)) {
-    throw badData(method, path, `is a ${value.constructor?.name ?? 'non-plain object'}`);
+  if (!Array.isArray(value) && !isPlainObject(value)) {
+    return `is a ${value.constructor?.name ?? 'non-plain object'}`;
   }
-  parents.add(value);
-  for (const [key, child] of Object.entries(value)) {
-    checkValue(method, child, isArray ? `${path}[${key}]` : `${path}.${key}`, parents);
-  }
-  parents.delete(value);
+  return undefined;
 }
 
 function isPlainObject(value: unknown): value is SessionData {
@@ -38,6 +46,6 @@ function isPlainObject(value: unknown): value is SessionData {
   return proto === Object.prototype || proto === null;
 }
 
-function badData(method: string, path: string, problem: string): JamError {
-  return new JamError('ERR_INVALID_ARGUMENT', `${method}: session data must be JSON: ${path} ${problem}`);
+function notJson(method: string, path: string, problem: string): string {
+  return `${method}: session data must be JSON: ${path} ${problem}`;
 }

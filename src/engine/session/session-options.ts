@@ -1,5 +1,6 @@
-import { checkBoolean, checkPositiveNumber, checkSection, configError } from '../config/option-checks.js';
+import { checkBoolean, checkPositiveNumber, checkSection } from '../../shared/option-checks.js';
 import type { StoreOption } from '../store/open-store.js';
+import { JamError } from '../jam-error.js';
 
 /** The `session` section of the Jam config. */
 export interface SessionOptions {
@@ -54,7 +55,7 @@ function parseEncryptionKey(value: unknown): Buffer {
     else if (/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) bytes = Buffer.from(value, 'base64');
   }
   if (bytes?.length !== KEY_BYTES) {
-    throw configError(
+    throw JamError.config(
       `session.encryptionKey (or JAM_SESSION_ENCRYPTION_KEY) must be ${KEY_BYTES} bytes given as hex, base64 or base64url; ${GENERATE}`,
     );
   }

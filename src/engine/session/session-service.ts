@@ -134,7 +134,7 @@ export class SessionService {
 
   async #mustLoad(method: string, id: string): Promise<Loaded> {
     const loaded = await this.#load(id);
-    if (loaded === undefined) throw new JamError('ERR_SESSION_NOT_FOUND', `${method}: no such session`);
+    if (loaded === undefined) throw JamError.sessionNotFound(`${method}: no such session`);
     return loaded;
   }
 
@@ -148,7 +148,7 @@ export class SessionService {
 
 function checkSessionKey(sessionKey: unknown): string {
   if (typeof sessionKey !== 'string' || sessionKey === '') {
-    throw new JamError('ERR_INVALID_ARGUMENT', 'sessionKey must be a non-empty string');
+    throw JamError.invalidArgument('sessionKey must be a non-empty string');
   }
   return sessionKey;
 }

@@ -39,16 +39,19 @@ export class JamStore {
     return this.#keyv;
   }
 
-  get<T>(key: string): Promise<T | undefined> {
-    return this.#bounded('read', () => this.#keyv.get<T>(this.#options.prefix + key));
+  async get<T>(key: string): Promise<T | undefined> {
+    const stored = await this.#bounded('read', () => this.#keyv.get<unknown>(this.#options.prefix + key));
+    return stored === undefined ? undefined : this.#decode<T>(stored);
   }
 
-  /** `ttlMs` 0 keeps the entry until it is deleted or overwritten. */
+  /** `value` must be JSON (the callers check it); `ttlMs` 0 keeps the entry until deleted or overwritten. */
   async set(key: string, value: unknown, ttlMs: number): Promise<void> {
+    const encoded = encode(value);
     const stored = await this.#bounded('write', () =>
-      this.#keyv.set(this.#options.prefix + key, value, ttlMs),
+      this.#keyv.set(this.#options.prefix + key, encoded, ttlMs),
     );
-    if (stored === false) throw this.#unavailable('write', 'the store refused the write');
+    if (stored === false)
+      throw JamError.storeUnavailable(this.#options.purpose, 'write', 'the store refused the write');
   }
 
   async delete(key: string): Promise<void> {
@@ -64,14 +67,14 @@ export class JamStore {
     const redis = this.#redis;
     return this.#bounded('claim', async () => {
       if (redis) {
-        const stored = await this.#keyv.serializeData({ value: true, expires: Date.now() + ttlMs });
+        const stored = await this.#keyv.serializeData({ value: encode(true), expires: Date.now() + ttlMs });
         const client = await redis.getClient();
         const redisKey = redis.createKeyPrefix(keyvKey(this.#keyv, full), redis.namespace);
         return (await client.set(redisKey, stored as string, { NX: true, PX: ttlMs })) === 'OK';
       }
       return mutexOf(this.#keyv).run(full, async () => {
         if ((await this.#keyv.get(full)) !== undefined) return false;
-        return this.#keyv.set(full, true, ttlMs);
+        return this.#keyv.set(full, encode(true), ttlMs);
       });
     });
   }
@@ -87,7 +90,14 @@ export class JamStore {
       if (this.#inProcess) return await call();
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(this.#unavailable(operation, `no answer within ${this.#options.timeoutMs} ms`)),
+          () =>
+            reject(
+              JamError.storeUnavailable(
+                this.#options.purpose,
+                operation,
+                `no answer within ${this.#options.timeoutMs} ms`,
+              ),
+            ),
           this.#options.timeoutMs,
         );
       });
@@ -95,17 +105,39 @@ export class JamStore {
     } catch (err) {
       throw err instanceof JamError
         ? err
-        : this.#unavailable(operation, (err as Error)?.message ?? 'error', err);
+        : JamError.storeUnavailable(
+            this.#options.purpose,
+            operation,
+            (err as Error)?.message ?? 'error',
+            err,
+          );
     } finally {
       clearTimeout(timer);
     }
   }
 
-  #unavailable(operation: string, reason: string, cause?: unknown): JamError {
-    return new JamError('ERR_STORE_UNAVAILABLE', `${this.#options.purpose} ${operation} failed: ${reason}`, {
-      cause,
-    });
+  #decode<T>(stored: unknown): T {
+    try {
+      if (typeof stored === 'string') return JSON.parse(stored) as T;
+    } catch {
+      // not koa-jam's JSON: below
+    }
+    // Damaged or foreign data under koa-jam's prefix. Not read as absent: an unreadable session generation
+    // read as absent would bring back the sessions a clearSessions ended.
+    throw JamError.storeUnavailable(
+      this.#options.purpose,
+      'read',
+      'a stored value is not what koa-jam wrote',
+    );
   }
+}
+
+/**
+ * Values are stored as JSON text koa-jam writes itself, so what comes back does not depend on the Keyv's
+ * serializer (Keyv's default one calls any `toJSON` member and revives `:base64:` strings as Buffers).
+ */
+function encode(value: unknown): string {
+  return JSON.stringify(value);
 }
 
 /** The part of @keyv/redis's adapter claim() needs (duck-typed: the adapter is an optional peer). */

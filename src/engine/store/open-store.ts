@@ -1,8 +1,9 @@
 import Keyv from 'keyv';
-import { checkPositiveNumber, configError } from '../config/option-checks.js';
+import { checkPositiveNumber } from '../../shared/option-checks.js';
 import { requireOptional } from '../config/require-optional.js';
 import { JamStore } from './jam-store.js';
 import { MemoryStore } from './memory-store.js';
+import { JamError } from '../jam-error.js';
 
 /** A Keyv instance, or a URL: `redis://…` / `rediss://…` (needs @keyv/redis), `sqlite://path` (needs @keyv/sqlite). */
 export type StoreOption = Keyv | string;
@@ -30,12 +31,12 @@ export function openStore(option: StoreOption | undefined, options: OpenStoreOpt
     return new JamStore(new Keyv({ store: new MemoryStore(), ...JSON_VALUES }), { ...common, owned: true });
   if (option instanceof Keyv) return new JamStore(option, { ...common, owned: false });
   if (typeof option !== 'string')
-    throw configError(`${options.path} must be a Keyv instance or a URL string`);
+    throw JamError.config(`${options.path} must be a Keyv instance or a URL string`);
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(option)?.[1]?.toLowerCase();
   if (scheme === 'redis' || scheme === 'rediss')
     return new JamStore(openRedis(option, timeoutMs, options.path), { ...common, owned: true });
   if (scheme === 'sqlite') return new JamStore(openSqlite(option, options.path), { ...common, owned: true });
-  throw configError(
+  throw JamError.config(
     `${options.path}: unsupported store URL scheme ${scheme ?? '(none)'}; use redis://, rediss:// or sqlite://`,
   );
 }
@@ -45,33 +46,46 @@ function openRedis(url: string, timeoutMs: number, path: string): Keyv {
     '@keyv/redis',
     path,
   );
+  let closed = false;
   const client = createClient({
     url,
     // Without this, commands queue while Redis is down and a request waits until it returns.
     disableOfflineQueue: true,
     socket: {
       connectTimeout: timeoutMs,
-      reconnectStrategy: (attempt: number) => Math.min(100 * 2 ** attempt, 2000),
+      // Once closed, a connection attempt that fails is not retried.
+      reconnectStrategy: (attempt: number) => !closed && Math.min(100 * 2 ** attempt, 2000),
     },
   });
   client.on('error', () => {}); // outages surface as rejected calls; reconnection is automatic
+  // Whether a connection attempt is under way: node-redis ends the client on destroy(), but an attempt already
+  // under way still completes, leaving a socket open that nothing closes (the process would never exit).
+  let attempting = true;
+  client.on('reconnecting', () => (attempting = true));
+  client.on('error', () => (attempting = false));
+  client.on('ready', () => {
+    attempting = false;
+    if (closed) client.destroy();
+  });
   // KeyvRedis connects on first use, and calls made while that first connection is under way would find the
   // client not ready and fail (no offline queue). Connect now; calls wait for it, bounded by JamStore.
   const connected = client.connect().catch(() => undefined);
   const store = new KeyvRedis(client, { throwOnConnectError: true, throwOnErrors: true });
   const getClient = store.getClient.bind(store);
   const disconnect = store.disconnect.bind(store);
-  let closed = false;
   store.getClient = async () => {
     // KeyvRedis would silently reconnect a closed client, and that connection would keep the process alive.
     if (closed) throw new Error('the store has been closed');
     return (await connected, getClient());
   };
   store.disconnect = async (force?: boolean) => {
+    if (closed) return;
     closed = true;
-    // A first connection still being retried is ended too (a plain close would leave it running).
     if (client.isReady) return disconnect(force);
-    client.destroy();
+    // Between attempts: ends the retry loop. During one: it ends by itself, refused by reconnectStrategy
+    // or destroyed on 'ready' (bounded by connectTimeout); the first connection is awaited.
+    if (!attempting) client.destroy();
+    else await connected;
   };
   return new Keyv({ store, useKeyPrefix: false, throwOnErrors: true, ...JSON_VALUES });
 }

@@ -1,10 +1,9 @@
-import { JamError } from '../jam-error.js';
+import { JamError } from '../engine/jam-error.js';
 
-/** Validation helpers for config sections; every failure is an ERR_CONFIG naming the option. */
-
-export function configError(message: string, cause?: unknown): JamError {
-  return new JamError('ERR_CONFIG', message, cause === undefined ? undefined : { cause });
-}
+/**
+ * Validation helpers for config sections and middleware options, shared by every layer; every failure is an
+ * ERR_CONFIG naming the option.
+ */
 
 export function checkSection(
   path: string,
@@ -12,11 +11,11 @@ export function checkSection(
   allowed: readonly string[],
 ): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw configError(`${path} must be an object`);
+    throw JamError.config(`${path} must be an object`);
   }
   for (const key of Object.keys(value)) {
     if (!allowed.includes(key)) {
-      throw configError(`unknown option ${path}.${key} (known: ${allowed.join(', ')})`);
+      throw JamError.config(`unknown option ${path}.${key} (known: ${allowed.join(', ')})`);
     }
   }
   return value as Record<string, unknown>;
@@ -29,32 +28,42 @@ export function checkPositiveNumber(path: string, value: unknown, { integer = fa
     value <= 0 ||
     (integer && !Number.isInteger(value))
   ) {
-    throw configError(`${path} must be a positive ${integer ? 'integer' : 'number'}, got ${describe(value)}`);
+    throw JamError.config(
+      `${path} must be a positive ${integer ? 'integer' : 'number'}, got ${describe(value)}`,
+    );
   }
   return value;
 }
 
-export function checkNonNegativeNumber(path: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw configError(`${path} must be a number >= 0, got ${describe(value)}`);
+export function checkNonNegativeNumber(path: string, value: unknown, { integer = false } = {}): number {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < 0 ||
+    (integer && !Number.isInteger(value))
+  ) {
+    throw JamError.config(
+      `${path} must be ${integer ? 'an integer' : 'a number'} >= 0, got ${describe(value)}`,
+    );
   }
   return value;
 }
 
 export function checkBoolean(path: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw configError(`${path} must be true or false, got ${describe(value)}`);
+  if (typeof value !== 'boolean')
+    throw JamError.config(`${path} must be true or false, got ${describe(value)}`);
   return value;
 }
 
 export function checkOneOf<T extends string>(path: string, value: unknown, allowed: readonly T[]): T {
   if (!allowed.includes(value as T)) {
-    throw configError(`${path} must be one of ${allowed.join(', ')}, got ${describe(value)}`);
+    throw JamError.config(`${path} must be one of ${allowed.join(', ')}, got ${describe(value)}`);
   }
   return value as T;
 }
 
 export function checkString(path: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '') throw configError(`${path} must be a non-empty string`);
+  if (typeof value !== 'string' || value === '') throw JamError.config(`${path} must be a non-empty string`);
   return value;
 }
 
@@ -68,6 +77,7 @@ function describe(value: unknown): string {
 }
 
 export function checkFunction<T>(path: string, value: T): T {
-  if (typeof value !== 'function') throw configError(`${path} must be a function, got ${describe(value)}`);
+  if (typeof value !== 'function')
+    throw JamError.config(`${path} must be a function, got ${describe(value)}`);
   return value;
 }
