@@ -15,8 +15,12 @@ import { createWebApp } from '../../examples/web-app.js';
 import { WebUsers } from '../../examples/web-users.js';
 import { chromiumOrSkip } from '../helpers/chromium.js';
 import { freezeClock, type FrozenClock } from '../helpers/clock.js';
+import { CookieBrowser } from '../helpers/cookie-browser.js';
+import { listenLoopback, type LoopbackServer } from '../helpers/loopback-server.js';
+import { startIdp, type TestIdp } from '../helpers/oidc-provider.js';
 
 const SCREENSHOT = join('test-output', 'web-app-2fa-enrolment.png');
+const IDP_SCREENSHOT = join('test-output', 'web-app-idp-sign-in.png');
 
 describe('examples/web-app', function () {
   this.timeout(60_000);
@@ -136,6 +140,90 @@ describe('examples/web-app', function () {
       await submit(page, { code: code() }, '/profile');
       expect(await page.textContent('body')).to.contain('Two-factor authentication is on.');
       await page.close();
+    });
+  });
+
+  describe('signing in with the Example IdP (examples/idp.ts)', () => {
+    let idp: TestIdp;
+    let app: LoopbackServer;
+    let idpJam: Jam;
+    before(async () => {
+      app = await listenLoopback();
+      const redirectUri = `${app.origin}/auth/example/callback`;
+      idp = await startIdp(() => [
+        { client_id: 'web-app', client_secret: 'web-app-secret', redirect_uris: [redirectUri] },
+      ]);
+      idpJam = new Jam({
+        session: {},
+        otp: {},
+        passkeys: { rpId: 'localhost' },
+        oauth2: {
+          providers: {
+            example: { issuer: idp.issuer, clientId: 'web-app', clientSecret: 'web-app-secret', redirectUri },
+          },
+        },
+      });
+      app.handle(createWebApp(idpJam, users).callback());
+    });
+    after(async () => {
+      await Promise.all([app?.close(), idp?.close()]);
+      await idpJam?.close();
+    });
+
+    it('over HTTP: the button leads to the IdP, and back with a session; a refused login shows the login page', async () => {
+      const browser = new CookieBrowser();
+      const login = await (await browser.get(`${app.origin}/login`)).text();
+      expect(login).to.contain('href="/auth/example/login?returnTo=/profile">Sign in with Example IdP</a>');
+      const callback = await browser.signIn(`${app.origin}/auth/example/login?returnTo=/profile`, 'dave');
+      const back = await browser.get(callback);
+      expect(back.status).to.equal(302);
+      expect(back.headers.get('location')).to.equal('/profile');
+      const profile = await (await browser.get(`${app.origin}/profile`)).text();
+      expect(profile).to.contain('Hello, dave@example.com').and.contain('Signed in with Example IdP');
+      expect((await browser.get(`${app.origin}/2fa`)).headers.get('location')).to.equal('/profile');
+
+      const denied = new CookieBrowser();
+      const start = await denied.startLogin(`${app.origin}/auth/example/login`);
+      const refused = await denied.get(await denied.authorize(start, 'dave', { deny: true }));
+      expect(refused.status).to.equal(401);
+      expect(await refused.text()).to.contain('Signing in with Example IdP did not work.');
+    });
+
+    it('in Chromium: click, the IdP login page, consent, back on the profile page with a koa-jam session', async function () {
+      const chromium = await chromiumOrSkip(this);
+      try {
+        const context = await chromium.newContext();
+        // Nothing leaves loopback (the IdP's development pages import a web font).
+        await context.route('**/*', (route) =>
+          new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort(),
+        );
+        const page = await context.newPage();
+        await page.goto(`${app.origin}/login`);
+        await Promise.all([
+          page.waitForURL(`${idp.issuer}/interaction/**`),
+          page.click('text=Sign in with Example IdP'),
+        ]);
+        await page.fill('input[name=login]', 'erin');
+        await page.fill('input[name=password]', 'any password');
+        await page.click('button:has-text("Sign-in")');
+        await page.waitForSelector('button:has-text("Continue")'); // the consent page
+        await Promise.all([
+          page.waitForURL(`${app.origin}/profile`),
+          page.click('button:has-text("Continue")'),
+        ]);
+        expect(await page.textContent('h1')).to.equal('Hello, erin@example.com');
+        expect(await page.textContent('body')).to.contain('Signed in with Example IdP');
+        const session = (await context.cookies(app.origin)).find((c) => c.name === 'sessionId');
+        expect(session).to.include({ httpOnly: true, sameSite: 'Lax' });
+        expect(await idpJam.getSession(session!.value)).to.deep.equal({
+          username: 'erin@example.com',
+          via: 'Example IdP',
+        });
+        mkdirSync('test-output', { recursive: true });
+        await page.screenshot({ path: IDP_SCREENSHOT, fullPage: true });
+      } finally {
+        await chromium.close();
+      }
     });
   });
 });

@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
-/** Debian's Chromium: no browser is ever downloaded. */
-export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = '/usr/bin/chromium';
 
 /**
- * Launches headless Chromium, or skips the calling suite with a printed reason when it is not installed.
- * Under CI=true a missing Chromium fails instead: CI must never skip the browser specs silently.
+ * Debian's Chromium, headless (never a downloaded browser), or a skip of the calling suite with a printed
+ * reason when it is missing. Under CI=true a missing Chromium fails instead.
  */
 export async function chromiumOrSkip(suite: Mocha.Context): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
