@@ -7,10 +7,12 @@ import {
   checkString,
 } from '../../shared/option-checks.js';
 import { JWT_ALGORITHMS, type JwtAlgorithm } from './jwt-algorithms.js';
-import { JwtKeySet, type JwtKeyOptions } from './jwt-key-set.js';
+import { JwtKeySet, type JwtKeyOptions, type JwtKeySource } from './jwt-key-set.js';
 import type { KeyInput } from './jwt-keys.js';
 import { resolveListOptions, type JwtListOptions, type ResolvedListOptions } from './jwt-list.js';
 import { JamError } from '../jam-error.js';
+import { resolveRemoteJwksOptions, type RemoteJwksOptions } from './remote-jwks-options.js';
+import { RemoteKeySet } from './remote-key-set.js';
 
 /** The `jwt` section of the Jam config. */
 export interface JwtOptions {
@@ -38,13 +40,17 @@ export interface JwtOptions {
   list?: JwtListOptions;
   /** Several keys, each named by a `kid`, instead of secretKey/privateKey/publicKey: key rotation. */
   keys?: JwtKeyOptions[];
+  /** An identity provider's JWK Set instead of keys of your own (verify only); needs `issuer` and `audience`. */
+  jwks?: RemoteJwksOptions;
+  /** With `jwks`: the algorithms accepted, each key used only with its own. Default `['RS256']`. */
+  algorithms?: JwtAlgorithm[];
   /** Refresh token lifetime in seconds used by `genTokenPair`. Default 30 days. */
   refreshExpire?: number;
 }
 
 export interface ResolvedJwtOptions {
   alg: JwtAlgorithm;
-  keys: JwtKeySet;
+  keys: JwtKeySource;
   expire: number;
   refreshExpire: number;
   list?: ResolvedListOptions;
@@ -69,6 +75,8 @@ const KNOWN = [
   'list',
   'keys',
   'refreshExpire',
+  'jwks',
+  'algorithms',
 ] as const;
 
 const DEFAULTS = {
@@ -90,7 +98,7 @@ export function resolveJwtOptions(
   const alg = checkOneOf('jwt.alg', options.alg, JWT_ALGORITHMS);
   return {
     alg,
-    keys: resolveKeys(alg, options, env),
+    keys: options.jwks === undefined ? resolveKeys(alg, options, env) : resolveRemoteKeys(input),
     expire: checkPositiveNumber('jwt.expire', options.expire, { integer: true }),
     refreshExpire: checkPositiveNumber('jwt.refreshExpire', options.refreshExpire, { integer: true }),
     list: options.list === undefined ? undefined : resolveListOptions(options.list),
@@ -102,7 +110,30 @@ export function resolveJwtOptions(
   };
 }
 
+/** `jwt.jwks`: the provider's keys replace your own, and its tokens must name it and this API. */
+function resolveRemoteKeys(input: JwtOptions): RemoteKeySet {
+  const own = (['alg', 'secretKey', 'privateKey', 'publicKey', 'keys'] as const).filter(
+    (k) => input[k] !== undefined,
+  );
+  if (own.length > 0) throw JamError.config(`jwt.jwks replaces jwt.${own[0]}: give one or the other`);
+  if (input.issuer === undefined || input.audience === undefined) {
+    throw JamError.config(
+      'jwt.jwks needs jwt.issuer and jwt.audience: a token the provider issued to another tenant or API must not pass',
+    );
+  }
+  const algorithms = input.algorithms ?? ['RS256'];
+  if (!Array.isArray(algorithms) || algorithms.length === 0)
+    throw JamError.config('jwt.algorithms must be a non-empty array of algorithms');
+  algorithms.forEach((alg, i) => {
+    if (checkOneOf(`jwt.algorithms[${i}]`, alg, JWT_ALGORITHMS).startsWith('HS'))
+      throw JamError.config(`jwt.algorithms[${i}]: ${alg} needs a secret key, which a JWK Set never holds`);
+  });
+  return new RemoteKeySet(resolveRemoteJwksOptions(input.jwks), algorithms);
+}
+
 function resolveKeys(alg: JwtAlgorithm, options: JwtOptions, env: NodeJS.ProcessEnv): JwtKeySet {
+  if (options.algorithms !== undefined)
+    throw JamError.config('jwt.algorithms applies to jwt.jwks; your own keys carry their own alg');
   if (options.keys === undefined) {
     return JwtKeySet.single(alg, {
       // The config wins over the environment.
