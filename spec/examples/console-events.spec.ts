@@ -18,7 +18,7 @@ describe('examples/console-events (the web app console)', function () {
   afterEach(() => stop());
 
   it('prints a lockout when wrong codes are posted to the web app', async () => {
-    const jam = new Jam({ session: {}, otp: { maxAttempts: 2 } });
+    const jam = new Jam({ session: {}, otp: { maxAttempts: 2 }, passkeys: { rpId: 'localhost' } });
     const users = await WebUsers.create({ carol: 'carol-password' });
     users.enableOtp('carol', generateOtpSecret());
     const app = createWebApp(jam, users).callback();
@@ -42,7 +42,11 @@ describe('examples/console-events (the web app console)', function () {
     after(() => redis?.stop());
 
     it('prints the outage and the recovery while the site answers 503', async () => {
-      const jam = new Jam({ session: { store: redis.url, storeTimeout: 300 }, otp: {} });
+      const jam = new Jam({
+        session: { store: redis.url, storeTimeout: 300 },
+        otp: {},
+        passkeys: { rpId: 'localhost' },
+      });
       const app = createWebApp(jam, await WebUsers.create({ dave: 'dave-password' })).callback();
       const login = await eventually(() =>
         request(app)
