@@ -91,6 +91,15 @@ export class Jam {
     return this.#jwtService().revoke(token);
   }
 
+  /**
+   * Refuses every JWT of `sub` issued up to now (by its `iat`; tokens issued in this same second too) with
+   * ERR_JWT_REVOKED from the next request on, in every process sharing the list store; tokens issued later
+   * work. Needs jwt.list; covers tokens of a remote JWKS too.
+   */
+  async revokeSubject(sub: string): Promise<void> {
+    return this.#jwtService().revokeSubject(sub);
+  }
+
   /** A short-lived access token and a long-lived refresh token for `data`, starting a new family; needs jwt.list. */
   async genTokenPair<T extends object>(data: T): Promise<TokenPair> {
     return this.#tokenPairs().generate(data);
@@ -142,7 +151,12 @@ export class Jam {
   }
 
   /** The session lifetime in seconds and whether reads extend it, for cookies. */
-  sessionLifetime(): { ttl: number; rolling: boolean } {
+  sessionLifetime(): {
+    /** Session lifetime in seconds. */
+    ttl: number;
+    /** Whether requests move the expiry forward. */
+    rolling: boolean;
+  } {
     const service = this.#sessionService();
     return { ttl: service.ttlSeconds, rolling: service.rolling };
   }
@@ -186,6 +200,11 @@ export class Jam {
    */
   async completeLogin(provider: string, options: CompleteLoginOptions): Promise<OAuth2Login> {
     return this.#oauth2Service().completeLogin(provider, options);
+  }
+
+  /** The relying party passkeys are made for: its id, name and the origins answers may come from. */
+  passkeyRelyingParty(): { id: string; name: string; origins: string[] } {
+    return this.#passkeyService().relyingParty();
   }
 
   /** Options for `navigator.credentials.create()` to add a passkey for `user`, excluding the ones they have. */

@@ -2,6 +2,7 @@ import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { checkOneOf, checkSection, checkString } from '../../shared/option-checks.js';
 import { JamError } from '../jam-error.js';
 import { isHmac, JWT_ALGORITHMS, type JwtAlgorithm } from './jwt-algorithms.js';
+import { tokenHeaderOf } from './token-header.js';
 import { buildJwtKeys, type KeyInput } from './jwt-keys.js';
 
 /** One entry of `jwt.keys`. */
@@ -10,15 +11,27 @@ export interface JwtKeyOptions {
   kid: string;
   /** Default: `jwt.alg`. */
   alg?: JwtAlgorithm;
+  /** HS* secret, as `jwt.secretKey`. */
   secretKey?: KeyInput;
+  /** PEM or KeyObject, as `jwt.privateKey`: this key can sign. */
   privateKey?: KeyInput;
+  /** PEM or KeyObject, as `jwt.publicKey`: this key only verifies. */
   publicKey?: KeyInput;
 }
 
 /** A public JWK as published in the JWK Set (RFC 7517). */
-export type PublicJwk = JsonWebKey & { kid?: string; alg: JwtAlgorithm; use: 'sig' };
+export type PublicJwk = JsonWebKey & {
+  /** The key's `kid` in `jwt.keys`; absent with the single-key options. */
+  kid?: string;
+  /** The one algorithm tokens signed with this key may use. */
+  alg: JwtAlgorithm;
+  /** Always `sig`: the keys sign tokens. */
+  use: 'sig';
+};
 
+/** The public JWK Set of an instance (RFC 7517 §5), as `jam.jwks()` returns and `jamJwks` serves it. */
 export interface JwkSet {
+  /** The asymmetric keys; secret (HS*) keys are never published. */
   keys: PublicJwk[];
 }
 
@@ -26,6 +39,16 @@ export interface VerifyingKey {
   kid?: string;
   alg: JwtAlgorithm;
   key: KeyObject;
+}
+
+/** Where verification keys come from: the configured keys, or a remote JWK Set (RemoteKeySet). */
+export interface JwtKeySource {
+  readonly signing?: SigningKey;
+  /** The algorithm of every verifying key, when it is known to be one (a remote set may change). */
+  readonly onlyAlg?: JwtAlgorithm;
+  /** The key a token must be verified with; throws ERR_JWT_INVALID (check `kid` or `alg`) when there is none. */
+  verifierFor(token: string): VerifyingKey | Promise<VerifyingKey>;
+  jwks(): JwkSet;
 }
 
 export interface SigningKey extends VerifyingKey {
@@ -38,14 +61,18 @@ const KEY_OPTIONS = ['kid', 'alg', 'secretKey', 'privateKey', 'publicKey'] as co
  * The keys of one Jam instance, built once. With `jwt.keys` a token is verified only with the configured key
  * its `kid` names (looked up in a Map, never used as a path or URL); with a single key the header is not read.
  */
-export class JwtKeySet {
+export class JwtKeySet implements JwtKeySource {
   readonly signing?: SigningKey;
+  /** The algorithm of every verifying key, when they all have one. */
+  readonly onlyAlg?: JwtAlgorithm;
   readonly #single?: VerifyingKey;
   readonly #byKid?: Map<string, VerifyingKey>;
   #jwks?: JwkSet;
 
   private constructor(signing: SigningKey | undefined, verifying: VerifyingKey[], keyed: boolean) {
     this.signing = signing;
+    const algs = new Set(verifying.map(({ alg }) => alg));
+    if (algs.size === 1) this.onlyAlg = [...algs][0];
     if (keyed) this.#byKid = new Map(verifying.map((entry) => [entry.kid!, entry]));
     else this.#single = verifying[0];
   }
@@ -123,13 +150,6 @@ function exportJwk(key: KeyObject, kid: string | undefined): JsonWebKey {
 
 /** Reads `kid` from the header without trusting anything else in it; undefined when absent or malformed. */
 function kidOf(token: string): string | undefined {
-  const dot = token.indexOf('.');
-  if (dot <= 0) return undefined;
-  try {
-    const header: unknown = JSON.parse(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8'));
-    const kid = (header as { kid?: unknown } | null)?.kid;
-    return typeof kid === 'string' ? kid : undefined;
-  } catch {
-    return undefined;
-  }
+  const kid = tokenHeaderOf(token)?.kid;
+  return typeof kid === 'string' ? kid : undefined;
 }

@@ -7,10 +7,12 @@ import {
   checkString,
 } from '../../shared/option-checks.js';
 import { JWT_ALGORITHMS, type JwtAlgorithm } from './jwt-algorithms.js';
-import { JwtKeySet, type JwtKeyOptions } from './jwt-key-set.js';
+import { JwtKeySet, type JwtKeyOptions, type JwtKeySource } from './jwt-key-set.js';
 import type { KeyInput } from './jwt-keys.js';
 import { resolveListOptions, type JwtListOptions, type ResolvedListOptions } from './jwt-list.js';
 import { JamError } from '../jam-error.js';
+import { resolveRemoteJwksOptions, type RemoteJwksOptions } from './remote-jwks-options.js';
+import { RemoteKeySet } from './remote-key-set.js';
 
 /** The `jwt` section of the Jam config. */
 export interface JwtOptions {
@@ -30,28 +32,36 @@ export interface JwtOptions {
   audience?: string | string[];
   /** Seconds of clock skew accepted for `exp`, `nbf` and `iat`. Default 0. */
   clockTolerance?: number;
-  /** Cache verified tokens in process (LRU); a hit still runs the list check. Default true. */
-  cache?: boolean | { maxEntries?: number };
+  /**
+   * Cache verified tokens in process (LRU, bounded in entries and in estimated heap bytes); a hit still runs
+   * the list check. Default true: 10,000 entries, 64 MiB.
+   */
+  cache?: boolean | { maxEntries?: number; maxBytes?: number };
   /** Longest token accepted; longer ones are refused before any parsing or crypto. Default 8192. */
   maxTokenLength?: number;
   /** A black or white list of tokens, in memory or on a shared store. */
   list?: JwtListOptions;
   /** Several keys, each named by a `kid`, instead of secretKey/privateKey/publicKey: key rotation. */
   keys?: JwtKeyOptions[];
+  /** An identity provider's JWK Set instead of keys of your own (verify only); needs `issuer` and `audience`. */
+  jwks?: RemoteJwksOptions;
+  /** With `jwks`: the algorithms accepted, each key used only with its own. Default `['RS256']`. */
+  algorithms?: JwtAlgorithm[];
   /** Refresh token lifetime in seconds used by `genTokenPair`. Default 30 days. */
   refreshExpire?: number;
 }
 
 export interface ResolvedJwtOptions {
   alg: JwtAlgorithm;
-  keys: JwtKeySet;
+  keys: JwtKeySource;
   expire: number;
   refreshExpire: number;
   list?: ResolvedListOptions;
   issuer?: string;
   audience?: string | string[];
   clockTolerance: number;
-  cacheSize: number;
+  /** Absent when the cache is off. */
+  cache?: { maxEntries: number; maxBytes: number };
   maxTokenLength: number;
 }
 
@@ -69,6 +79,8 @@ const KNOWN = [
   'list',
   'keys',
   'refreshExpire',
+  'jwks',
+  'algorithms',
 ] as const;
 
 const DEFAULTS = {
@@ -79,7 +91,8 @@ const DEFAULTS = {
   maxTokenLength: 8192,
   refreshExpire: 30 * 24 * 3600,
 } as const;
-const DEFAULT_CACHE_SIZE = 10_000;
+/** 10,000 typical tokens take about 8 MB; 64 MiB also holds 10,000 payloads of 6 KB, or ~650 hostile ones. */
+const DEFAULT_CACHE = { maxEntries: 10_000, maxBytes: 64 * 2 ** 20 };
 
 export function resolveJwtOptions(
   input: JwtOptions,
@@ -90,19 +103,42 @@ export function resolveJwtOptions(
   const alg = checkOneOf('jwt.alg', options.alg, JWT_ALGORITHMS);
   return {
     alg,
-    keys: resolveKeys(alg, options, env),
+    keys: options.jwks === undefined ? resolveKeys(alg, options, env) : resolveRemoteKeys(input),
     expire: checkPositiveNumber('jwt.expire', options.expire, { integer: true }),
     refreshExpire: checkPositiveNumber('jwt.refreshExpire', options.refreshExpire, { integer: true }),
     list: options.list === undefined ? undefined : resolveListOptions(options.list),
     issuer: options.issuer === undefined ? undefined : checkString('jwt.issuer', options.issuer),
     audience: options.audience === undefined ? undefined : checkAudience(options.audience),
     clockTolerance: checkNonNegativeNumber('jwt.clockTolerance', options.clockTolerance),
-    cacheSize: resolveCacheSize(options.cache),
+    cache: resolveCache(options.cache),
     maxTokenLength: checkPositiveNumber('jwt.maxTokenLength', options.maxTokenLength, { integer: true }),
   };
 }
 
+/** `jwt.jwks`: the provider's keys replace your own, and its tokens must name it and this API. */
+function resolveRemoteKeys(input: JwtOptions): RemoteKeySet {
+  const own = (['alg', 'secretKey', 'privateKey', 'publicKey', 'keys'] as const).filter(
+    (k) => input[k] !== undefined,
+  );
+  if (own.length > 0) throw JamError.config(`jwt.jwks replaces jwt.${own[0]}: give one or the other`);
+  if (input.issuer === undefined || input.audience === undefined) {
+    throw JamError.config(
+      'jwt.jwks needs jwt.issuer and jwt.audience: a token the provider issued to another tenant or API must not pass',
+    );
+  }
+  const algorithms = input.algorithms ?? ['RS256'];
+  if (!Array.isArray(algorithms) || algorithms.length === 0)
+    throw JamError.config('jwt.algorithms must be a non-empty array of algorithms');
+  algorithms.forEach((alg, i) => {
+    if (checkOneOf(`jwt.algorithms[${i}]`, alg, JWT_ALGORITHMS).startsWith('HS'))
+      throw JamError.config(`jwt.algorithms[${i}]: ${alg} needs a secret key, which a JWK Set never holds`);
+  });
+  return new RemoteKeySet(resolveRemoteJwksOptions(input.jwks), algorithms);
+}
+
 function resolveKeys(alg: JwtAlgorithm, options: JwtOptions, env: NodeJS.ProcessEnv): JwtKeySet {
+  if (options.algorithms !== undefined)
+    throw JamError.config('jwt.algorithms applies to jwt.jwks; your own keys carry their own alg');
   if (options.keys === undefined) {
     return JwtKeySet.single(alg, {
       // The config wins over the environment.
@@ -128,9 +164,16 @@ function checkAudience(value: unknown): string | string[] {
   throw JamError.config('jwt.audience must be a non-empty string or array of strings');
 }
 
-function resolveCacheSize(cache: unknown): number {
+function resolveCache(cache: unknown): ResolvedJwtOptions['cache'] {
   if (typeof cache === 'boolean' || cache === undefined)
-    return checkBoolean('jwt.cache', cache ?? true) ? DEFAULT_CACHE_SIZE : 0;
-  const { maxEntries = DEFAULT_CACHE_SIZE } = checkSection('jwt.cache', cache, ['maxEntries']);
-  return checkPositiveNumber('jwt.cache.maxEntries', maxEntries, { integer: true });
+    return checkBoolean('jwt.cache', cache ?? true) ? DEFAULT_CACHE : undefined;
+  const { maxEntries = DEFAULT_CACHE.maxEntries, maxBytes = DEFAULT_CACHE.maxBytes } = checkSection(
+    'jwt.cache',
+    cache,
+    ['maxEntries', 'maxBytes'],
+  );
+  return {
+    maxEntries: checkPositiveNumber('jwt.cache.maxEntries', maxEntries, { integer: true }),
+    maxBytes: checkPositiveNumber('jwt.cache.maxBytes', maxBytes, { integer: true }),
+  };
 }

@@ -1,4 +1,5 @@
 import { checkOneOf, checkPositiveNumber, checkSection, checkString } from '../../shared/option-checks.js';
+import { checkHttpsUrl } from '../config/check-https-url.js';
 import type { StoreOption } from '../store/open-store.js';
 import { defaultProfile, PRESETS, type OAuth2Preset, type ProfileMapper } from './provider-presets.js';
 import { JamError } from '../jam-error.js';
@@ -76,7 +77,6 @@ const PROVIDER_KNOWN = [
   'scope',
 ] as const;
 const DEFAULTS = { ttl: 600, storeTimeout: 1000, requestTimeout: 10 } as const;
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 // A path segment of the login and callback URLs.
 const PROVIDER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
@@ -120,7 +120,7 @@ function resolveProvider(name: string, input: unknown): ResolvedProvider {
   const url = (option: keyof OAuth2ProviderOptions): string | undefined => {
     const value = merged[option];
     if (value === undefined) return undefined;
-    const checked = checkUrl(`${path}.${option}`, value);
+    const checked = checkHttpsUrl(`${path}.${option}`, value);
     loopbackHttp ||= checked.protocol === 'http:';
     return value as string; // as given: an issuer is compared character for character (no added `/`)
   };
@@ -163,23 +163,4 @@ function resolveProvider(name: string, input: unknown): ResolvedProvider {
     profile: oidc ? undefined : (preset?.profile ?? defaultProfile),
     loopbackHttp,
   };
-}
-
-/** https everywhere; http only on loopback hosts, where nothing crosses a network. */
-function checkUrl(path: string, value: unknown): URL {
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(checkString(path, value));
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-    throw JamError.config(`${path} must be an https:// URL`);
-  }
-  if (parsed.protocol === 'http:' && !LOOPBACK_HOSTS.has(parsed.hostname)) {
-    throw JamError.config(
-      `${path} must use https:// (http:// is accepted only for 127.0.0.1, [::1] and localhost)`,
-    );
-  }
-  return parsed;
 }

@@ -62,7 +62,7 @@ export class JamStore {
   async set(key: string, value: unknown, ttlMs: number): Promise<void> {
     const encoded = encode(value);
     const stored = await this.#bounded('write', () =>
-      this.#keyv.set(this.#options.prefix + key, encoded, ttlMs),
+      this.#keyv.set(this.#options.prefix + key, encoded, wholeMs(ttlMs)),
     );
     if (stored === false)
       throw JamError.storeUnavailable(this.#options.purpose, 'write', 'the store refused the write');
@@ -77,8 +77,9 @@ export class JamStore {
    * until deleted). Atomic across processes on Redis, Redis Cluster and SQLite; on other stores the calls are
    * serialized within this process only.
    */
-  claim(key: string, ttlMs: number, value: unknown = true): Promise<boolean> {
+  claim(key: string, fractionalTtlMs: number, value: unknown = true): Promise<boolean> {
     const full = this.#options.prefix + key;
+    const ttlMs = wholeMs(fractionalTtlMs);
     const shared = this.#shared;
     return this.#bounded('claim', async () => {
       if (shared) return shared.claim(full, await this.#pack(value, ttlMs), ttlMs);
@@ -104,7 +105,7 @@ export class JamStore {
         if (!shared) {
           const stored = await this.#keyv.get<unknown>(full);
           const { result, next } = change(stored === undefined ? undefined : this.#decode<T>(stored));
-          if (next) await this.#keyv.set(full, encode(next.value), next.ttlMs);
+          if (next) await this.#keyv.set(full, encode(next.value), wholeMs(next.ttlMs));
           return result;
         }
         // Each round that loses the compare-and-set lost to a write that did land: the retries end.
@@ -112,8 +113,9 @@ export class JamStore {
           const raw = await shared.read(full);
           const { result, next } = change(raw === undefined ? undefined : await this.#unpack<T>(raw));
           if (!next) return result;
-          const stored = await this.#pack(next.value, next.ttlMs);
-          if (await shared.compareAndSet(full, raw, stored, next.ttlMs)) return result;
+          const ttlMs = wholeMs(next.ttlMs);
+          if (await shared.compareAndSet(full, raw, await this.#pack(next.value, ttlMs), ttlMs))
+            return result;
         }
         throw new Error('the entry kept changing');
       }),
@@ -191,19 +193,14 @@ export class JamStore {
     return this.#decode<T>(data?.value);
   }
 
+  /** What set() wrote; a value that is not JSON text was written before koa-jam encoded its values. */
   #decode<T>(stored: unknown): T {
+    if (typeof stored !== 'string') return stored as T;
     try {
-      if (typeof stored === 'string') return JSON.parse(stored) as T;
+      return JSON.parse(stored) as T;
     } catch {
-      // not koa-jam's JSON: below
+      return stored as T; // an earlier generation entry: a bare random string
     }
-    // Damaged or foreign data under koa-jam's prefix. Not read as absent: an unreadable session generation
-    // read as absent would bring back the sessions a clearSessions ended.
-    throw JamError.storeUnavailable(
-      this.#options.purpose,
-      'read',
-      'a stored value is not what koa-jam wrote',
-    );
   }
 }
 
@@ -219,6 +216,11 @@ function encode(value: unknown): string {
 export interface EntryChange<R> {
   result: R;
   next?: { value: unknown; ttlMs: number };
+}
+
+/** TTLs come from seconds that may be fractional (`clockTolerance`, `ttl`); Redis takes only whole PX. */
+function wholeMs(ttlMs: number): number {
+  return Math.ceil(ttlMs);
 }
 
 /**
