@@ -152,7 +152,12 @@ export class Jam {
   }
 
   /** The session lifetime in seconds and whether reads extend it, for cookies. */
-  sessionLifetime(): { ttl: number; rolling: boolean } {
+  sessionLifetime(): {
+    /** Session lifetime in seconds. */
+    ttl: number;
+    /** Whether requests move the expiry forward. */
+    rolling: boolean;
+  } {
     const service = this.#sessionService();
     return { ttl: service.ttlSeconds, rolling: service.rolling };
   }
@@ -196,6 +201,11 @@ export class Jam {
    */
   async completeLogin(provider: string, options: CompleteLoginOptions): Promise<OAuth2Login> {
     return this.#oauth2Service().completeLogin(provider, options);
+  }
+
+  /** The relying party passkeys are made for: its id, name and the origins answers may come from. */
+  passkeyRelyingParty(): { id: string; name: string; origins: string[] } {
+    return this.#passkeyService().relyingParty();
   }
 
   /** Options for `navigator.credentials.create()` to add a passkey for `user`, excluding the ones they have. */

@@ -5,6 +5,7 @@ import type { Jam } from '../engine/jam.js';
 import { checkNonNegativeNumber, checkSection } from '../shared/option-checks.js';
 import { assertJam } from './jam-context.js';
 
+/** Options of `jamJwks`. */
 export interface JamJwksOptions {
   /** Default `/.well-known/jwks.json`. */
   path?: string;

@@ -7,6 +7,7 @@ import { checkFunction, checkSection, checkString } from '../shared/option-check
 import { assertJam } from './jam-context.js';
 import { respondAuthFailure } from './auth-failure.js';
 
+/** Options of `jamOAuth2`. */
 export interface JamOAuth2Options {
   /** `GET <prefix>/<provider>/login` and `GET <prefix>/<provider>/callback`. Default `/auth`. */
   prefix?: string;

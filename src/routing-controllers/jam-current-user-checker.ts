@@ -4,6 +4,7 @@ import { checkFunction, checkSection } from '../shared/option-checks.js';
 import type { JamStatePayload } from '../koa/koa-state.js';
 import { loadUser, type LoadUser } from './load-user.js';
 
+/** Options of `jamCurrentUserChecker`. */
 export interface JamCurrentUserOptions<U = JamStatePayload> {
   /** Makes the user of the payload; pass the same function to jamAuthorizationChecker to share its result. */
   load?: LoadUser<U>;

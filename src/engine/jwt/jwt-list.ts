@@ -7,6 +7,7 @@ import { SubjectCutoffs } from './subject-cutoffs.js';
 
 /** `jwt.list`: a black list refuses revoked tokens, a white list accepts only the tokens it recorded. */
 export interface JwtListOptions {
+  /** `black`: refuse revoked tokens. `white`: accept only the tokens `genJwtToken` recorded. */
   type: 'black' | 'white';
   /** A Keyv, or a URL (`redis://…` shares the list between processes). Default: in memory. */
   store?: StoreOption;

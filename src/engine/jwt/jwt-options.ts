@@ -32,8 +32,11 @@ export interface JwtOptions {
   audience?: string | string[];
   /** Seconds of clock skew accepted for `exp`, `nbf` and `iat`. Default 0. */
   clockTolerance?: number;
-  /** Cache verified tokens in process (LRU); a hit still runs the list check. Default true. */
-  cache?: boolean | { maxEntries?: number };
+  /**
+   * Cache verified tokens in process (LRU, bounded in entries and in estimated heap bytes); a hit still runs
+   * the list check. Default true: 10,000 entries, 64 MiB.
+   */
+  cache?: boolean | { maxEntries?: number; maxBytes?: number };
   /** Longest token accepted; longer ones are refused before any parsing or crypto. Default 8192. */
   maxTokenLength?: number;
   /** A black or white list of tokens, in memory or on a shared store. */
@@ -57,7 +60,8 @@ export interface ResolvedJwtOptions {
   issuer?: string;
   audience?: string | string[];
   clockTolerance: number;
-  cacheSize: number;
+  /** Absent when the cache is off. */
+  cache?: { maxEntries: number; maxBytes: number };
   maxTokenLength: number;
 }
 
@@ -87,7 +91,8 @@ const DEFAULTS = {
   maxTokenLength: 8192,
   refreshExpire: 30 * 24 * 3600,
 } as const;
-const DEFAULT_CACHE_SIZE = 10_000;
+/** 10,000 typical tokens take about 8 MB; 64 MiB also holds 10,000 payloads of 6 KB, or ~650 hostile ones. */
+const DEFAULT_CACHE = { maxEntries: 10_000, maxBytes: 64 * 2 ** 20 };
 
 export function resolveJwtOptions(
   input: JwtOptions,
@@ -105,7 +110,7 @@ export function resolveJwtOptions(
     issuer: options.issuer === undefined ? undefined : checkString('jwt.issuer', options.issuer),
     audience: options.audience === undefined ? undefined : checkAudience(options.audience),
     clockTolerance: checkNonNegativeNumber('jwt.clockTolerance', options.clockTolerance),
-    cacheSize: resolveCacheSize(options.cache),
+    cache: resolveCache(options.cache),
     maxTokenLength: checkPositiveNumber('jwt.maxTokenLength', options.maxTokenLength, { integer: true }),
   };
 }
@@ -159,9 +164,16 @@ function checkAudience(value: unknown): string | string[] {
   throw JamError.config('jwt.audience must be a non-empty string or array of strings');
 }
 
-function resolveCacheSize(cache: unknown): number {
+function resolveCache(cache: unknown): ResolvedJwtOptions['cache'] {
   if (typeof cache === 'boolean' || cache === undefined)
-    return checkBoolean('jwt.cache', cache ?? true) ? DEFAULT_CACHE_SIZE : 0;
-  const { maxEntries = DEFAULT_CACHE_SIZE } = checkSection('jwt.cache', cache, ['maxEntries']);
-  return checkPositiveNumber('jwt.cache.maxEntries', maxEntries, { integer: true });
+    return checkBoolean('jwt.cache', cache ?? true) ? DEFAULT_CACHE : undefined;
+  const { maxEntries = DEFAULT_CACHE.maxEntries, maxBytes = DEFAULT_CACHE.maxBytes } = checkSection(
+    'jwt.cache',
+    cache,
+    ['maxEntries', 'maxBytes'],
+  );
+  return {
+    maxEntries: checkPositiveNumber('jwt.cache.maxEntries', maxEntries, { integer: true }),
+    maxBytes: checkPositiveNumber('jwt.cache.maxBytes', maxBytes, { integer: true }),
+  };
 }

@@ -2,7 +2,10 @@ import { checkPositiveNumber, checkSection } from '../../shared/option-checks.js
 import { checkHttpsUrl } from '../config/check-https-url.js';
 import { JamError } from '../jam-error.js';
 
-/** `jwt.jwks`: verify tokens against an identity provider's published keys. */
+/**
+ * `jwt.jwks`: verify tokens against an identity provider's published keys.
+ * @inline
+ */
 export interface RemoteJwksOptions {
   /** The JWK Set URL, e.g. `https://idp.example.com/.well-known/jwks.json`. */
   uri?: string;

@@ -6,6 +6,7 @@ import { checkWindow, type ResolvedOtpOptions } from './otp-options.js';
 import { otpSecretBase32, otpSecretBytes, type OtpSecret } from './otp-secret.js';
 import { buildOtpUri, type OtpUriOptions } from './otp-uri.js';
 
+/** Options of `jam.verifyOtpCode` and `jam.checkOtpCode`. */
 export interface VerifyOtpOptions {
   /** TOTP: the unix time in seconds (default now). HOTP: the counter the code should be at (required). */
   factor?: number;
