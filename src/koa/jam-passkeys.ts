@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Context, Middleware } from 'koa';
-import { checkFunction, checkSection, checkString } from '../shared/option-checks.js';
+import { checkFunction, checkString } from '../shared/option-checks.js';
+import { resolveSection, type OptionsSchema } from '../shared/options-schema.js';
 import { isJamError } from '../engine/jam-error.js';
 import type { Jam } from '../engine/jam.js';
 import type {
@@ -15,7 +16,7 @@ import { readJsonBody } from './read-json-body.js';
 type Awaitable<T> = T | Promise<T>;
 
 export interface JamPasskeysOptions extends PasskeyCredentialLookup {
-  /** Where the four JSON routes live. Default `/passkeys`. */
+  /** Where the four JSON routes live. */
   prefix?: string;
   /** The signed-in user adding a passkey (from the session), or null: registration answers 401. */
   findUser(ctx: Context): Awaitable<PasskeyUser | null | undefined>;
@@ -29,16 +30,22 @@ export interface JamPasskeysOptions extends PasskeyCredentialLookup {
   onLogin(ctx: Context, login: PasskeyLogin): Awaitable<void>;
 }
 
-const KNOWN = [
-  'prefix',
-  'findUser',
-  'listCredentials',
-  'findCredential',
-  'saveCredential',
-  'findUserId',
-  'onRegistered',
-  'onLogin',
-] as const;
+const callback = (doc: string, required: boolean) => ({ doc, required, check: checkFunction });
+
+/** The jamPasskeys options, declared once. */
+export const JAM_PASSKEYS_OPTIONS = {
+  prefix: { doc: 'where the four JSON routes live', default: '/passkeys', check: checkString },
+  findUser: callback(
+    '`(ctx)`: the signed-in user adding a passkey, or null (registration answers 401)',
+    true,
+  ),
+  listCredentials: callback("`(userId)`: a user's passkeys", true),
+  findCredential: callback('`(credentialId)`: a stored passkey, or null', true),
+  saveCredential: callback('`(credential)`: stores a new or updated passkey', true),
+  findUserId: callback('`(name)`: the user id of a sign-in that names the account, or null', false),
+  onRegistered: callback('`(ctx, credential)`: called after a new passkey was saved', false),
+  onLogin: callback('`(ctx, login)`: a verified sign-in; start the session here', true),
+} as const satisfies OptionsSchema;
 
 /** Browser answers are a few KB; anything far larger is not one. */
 const BODY_LIMIT = 64 * 1024;
@@ -51,12 +58,7 @@ const BODY_LIMIT = 64 * 1024;
  */
 export function jamPasskeys(jam: Jam, options: JamPasskeysOptions): Middleware {
   assertJam('jamPasskeys', jam);
-  checkSection('jamPasskeys', options, KNOWN);
-  const prefix = checkString('jamPasskeys.prefix', options.prefix ?? '/passkeys').replace(/\/$/, '');
-  for (const name of ['findUser', 'listCredentials', 'findCredential', 'saveCredential', 'onLogin'] as const)
-    checkFunction(`jamPasskeys.${name}`, options[name]);
-  for (const name of ['findUserId', 'onRegistered'] as const)
-    if (options[name] !== undefined) checkFunction(`jamPasskeys.${name}`, options[name]);
+  const prefix = resolveSection('jamPasskeys', JAM_PASSKEYS_OPTIONS, options).prefix.replace(/\/$/, '');
   const lookup: PasskeyCredentialLookup = {
     findCredential: (id) => options.findCredential(id),
     saveCredential: (credential) => options.saveCredential(credential),

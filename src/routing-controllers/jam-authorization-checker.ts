@@ -1,13 +1,14 @@
 import type { Context } from 'koa';
 import type { AuthorizationChecker } from 'routing-controllers';
-import { checkFunction, checkSection, checkString } from '../shared/option-checks.js';
+import { checkFunction, checkString } from '../shared/option-checks.js';
+import { resolveSection, type OptionsSchema } from '../shared/options-schema.js';
 import type { JamStatePayload } from '../koa/koa-state.js';
 import { unauthenticatedStatus } from '../koa/auth-failure.js';
 import { authHttpError } from './auth-http-error.js';
 import { loadUser, type LoadUser } from './load-user.js';
 
 export interface JamAuthorizationOptions<U = JamStatePayload> {
-  /** The payload claim holding the user's roles: a string or an array of strings. Default `roles`. */
+  /** The payload claim holding the user's roles: a string or an array of strings. */
   rolesClaim?: string;
   /** Makes the user of the payload; a payload whose user is not found (null) is refused 401. */
   load?: LoadUser<U>;
@@ -18,17 +19,28 @@ export interface JamAuthorizationOptions<U = JamStatePayload> {
   policy?: (user: U | JamStatePayload, roles: string[], ctx: Context) => boolean | Promise<boolean>;
 }
 
+/** The jamAuthorizationChecker options, declared once. */
+export const JAM_AUTHORIZATION_OPTIONS = {
+  rolesClaim: {
+    doc: "the payload claim holding the user's roles: a string or an array of strings",
+    default: 'roles',
+    check: checkString,
+  },
+  load: { doc: '`(payload, ctx)`: the user of the payload; null is refused 401', check: checkFunction },
+  policy: {
+    doc: '`(user, roles, ctx)`: your own rule instead of the roles check; false is 403',
+    check: checkFunction,
+  },
+} as const satisfies OptionsSchema;
+
 /**
  * An `authorizationChecker` for routing-controllers. No payload: 401 (503 when the store was down), on every
  * action, role-restricted ones included. `@Authorized()`: any payload passes. `@Authorized('admin')` or
  * `@Authorized(['a', 'b'])`: the roles claim must hold at least one of them, else 403.
  */
 export function jamAuthorizationChecker<U>(options: JamAuthorizationOptions<U> = {}): AuthorizationChecker {
-  const owner = 'jamAuthorizationChecker';
-  checkSection(owner, options, ['rolesClaim', 'load', 'policy']);
-  const rolesClaim = checkString(`${owner}.rolesClaim`, options.rolesClaim ?? 'roles');
-  const load = options.load && checkFunction(`${owner}.load`, options.load);
-  const policy = options.policy && checkFunction(`${owner}.policy`, options.policy);
+  const { rolesClaim } = resolveSection('jamAuthorizationChecker', JAM_AUTHORIZATION_OPTIONS, options);
+  const { load, policy } = options;
 
   return async (action, roles: string[]) => {
     const ctx = action.context as Context;

@@ -1,31 +1,10 @@
-import { checkOneOf, checkPositiveNumber, checkSection } from '../../shared/option-checks.js';
 import { JamError } from '../jam-error.js';
 import type { JamPayload } from '../jam-payload.js';
 import type { JamStore } from '../store/jam-store.js';
-import { openStore, type StoreOption } from '../store/open-store.js';
+import { openStore } from '../store/open-store.js';
+import type { ResolvedListOptions } from './jwt-list-options.js';
 
-/** `jwt.list`: a black list refuses revoked tokens, a white list accepts only the tokens it recorded. */
-export interface JwtListOptions {
-  type: 'black' | 'white';
-  /** A Keyv, or a URL (`redis://…` shares the list between processes). Default: in memory. */
-  store?: StoreOption;
-  /** Milliseconds a list call may take before it counts as an outage. Default 1000. */
-  storeTimeout?: number;
-}
-
-export type ResolvedListOptions = Required<Omit<JwtListOptions, 'store'>> & Pick<JwtListOptions, 'store'>;
-
-const LIST_OPTIONS = ['type', 'store', 'storeTimeout'] as const;
 const MAX_ID_LENGTH = 256;
-
-export function resolveListOptions(input: unknown): ResolvedListOptions {
-  const { type, store, storeTimeout = 1000 } = checkSection('jwt.list', input, LIST_OPTIONS);
-  return {
-    type: checkOneOf('jwt.list.type', type, ['black', 'white'] as const),
-    store: store as StoreOption | undefined,
-    storeTimeout: checkPositiveNumber('jwt.list.storeTimeout', storeTimeout),
-  };
-}
 
 /**
  * The revocation list, keyed by `jti` (or by `fam` for the tokens of a pair, so one entry revokes the whole

@@ -6,15 +6,16 @@ import {
   checkSection,
   checkString,
 } from '../../shared/option-checks.js';
+import { resolveSection, type OptionsSchema } from '../../shared/options-schema.js';
+import { JamError } from '../jam-error.js';
 import { JWT_ALGORITHMS, type JwtAlgorithm } from './jwt-algorithms.js';
 import { JwtKeySet, type JwtKeyOptions } from './jwt-key-set.js';
 import type { KeyInput } from './jwt-keys.js';
-import { resolveListOptions, type JwtListOptions, type ResolvedListOptions } from './jwt-list.js';
-import { JamError } from '../jam-error.js';
+import { resolveListOptions, type JwtListOptions, type ResolvedListOptions } from './jwt-list-options.js';
 
-/** The `jwt` section of the Jam config. */
+/** The `jwt` section of the Jam config; defaults and details: docs/jwt.md ("Options"), from `JWT_OPTIONS`. */
 export interface JwtOptions {
-  /** Signing algorithm; tokens are only ever verified with this one. Default `HS256`. */
+  /** Signing algorithm; tokens are only ever verified with this one. */
   alg?: JwtAlgorithm;
   /** HS* secret: a string (used as its UTF-8 bytes), a Buffer or a secret KeyObject. */
   secretKey?: KeyInput;
@@ -22,23 +23,23 @@ export interface JwtOptions {
   privateKey?: KeyInput;
   /** PEM string or KeyObject; derived from `privateKey` when absent. */
   publicKey?: KeyInput;
-  /** Token lifetime in seconds used by `makePayload`. Default 3600. */
+  /** Token lifetime in seconds used by `makePayload`. */
   expire?: number;
   /** Put into `makePayload`'s output and required by `verifyJwtToken` when set. */
   issuer?: string;
   /** Put into `makePayload`'s output and required by `verifyJwtToken` when set. */
   audience?: string | string[];
-  /** Seconds of clock skew accepted for `exp`, `nbf` and `iat`. Default 0. */
+  /** Seconds of clock skew accepted for `exp`, `nbf` and `iat`. */
   clockTolerance?: number;
-  /** Cache verified tokens in process (LRU); a hit still runs the list check. Default true. */
+  /** Cache verified tokens in process (LRU); a hit still runs the list check. */
   cache?: boolean | { maxEntries?: number };
-  /** Longest token accepted; longer ones are refused before any parsing or crypto. Default 8192. */
+  /** Longest token accepted; longer ones are refused before any parsing or crypto. */
   maxTokenLength?: number;
   /** A black or white list of tokens, in memory or on a shared store. */
   list?: JwtListOptions;
   /** Several keys, each named by a `kid`, instead of secretKey/privateKey/publicKey: key rotation. */
   keys?: JwtKeyOptions[];
-  /** Refresh token lifetime in seconds used by `genTokenPair`. Default 30 days. */
+  /** Refresh token lifetime in seconds used by `genTokenPair`. */
   refreshExpire?: number;
 }
 
@@ -55,82 +56,107 @@ export interface ResolvedJwtOptions {
   maxTokenLength: number;
 }
 
-const KNOWN = [
-  'alg',
-  'secretKey',
-  'privateKey',
-  'publicKey',
-  'expire',
-  'issuer',
-  'audience',
-  'clockTolerance',
-  'cache',
-  'maxTokenLength',
-  'list',
-  'keys',
-  'refreshExpire',
-] as const;
-
-const DEFAULTS = {
-  alg: 'HS256',
-  expire: 3600,
-  clockTolerance: 0,
-  cache: true,
-  maxTokenLength: 8192,
-  refreshExpire: 30 * 24 * 3600,
-} as const;
 const DEFAULT_CACHE_SIZE = 10_000;
+const keyInput = (_path: string, value: unknown) => value as KeyInput; // checked when the keys are built
+
+/** The `jwt` options, declared once (docs/jwt.md shows them). */
+export const JWT_OPTIONS = {
+  alg: {
+    doc: '`HS256/384/512`, `RS256/384/512`, `ES256/384/512`, `PS256/384/512`. Tokens are only ever verified with this algorithm; the token header never chooses it.',
+    default: 'HS256',
+    check: (path: string, value: unknown) => checkOneOf(path, value, JWT_ALGORITHMS),
+  },
+  secretKey: {
+    doc: 'HS\\* secret: a string (its UTF-8 bytes), a Buffer or a secret `KeyObject`; at least as long as the hash (32 bytes for HS256, 48 for HS384, 64 for HS512, RFC 7518 §3.2).',
+    defaultDoc: 'env `JAM_JWT_SECRET_KEY`',
+    check: keyInput,
+  },
+  privateKey: {
+    doc: 'PEM string or `KeyObject`. Without it the instance verifies but cannot sign.',
+    defaultDoc: 'env `JAM_JWT_PRIVATE_KEY`',
+    check: keyInput,
+  },
+  publicKey: {
+    doc: 'PEM string or `KeyObject`; derived from `privateKey` when absent, checked against it when both are given.',
+    defaultDoc: 'env `JAM_JWT_PUBLIC_KEY`',
+    check: keyInput,
+  },
+  expire: {
+    doc: 'token lifetime in seconds used by `makePayload`.',
+    default: 3600,
+    check: (path: string, value: unknown) => checkPositiveNumber(path, value, { integer: true }),
+  },
+  issuer: { doc: 'added by `makePayload`, required by `verifyJwtToken`.', check: checkString },
+  audience: {
+    doc: 'a string or an array of strings: added by `makePayload`, required by `verifyJwtToken`.',
+    check: checkAudience,
+  },
+  clockTolerance: {
+    doc: 'seconds of clock skew accepted for `exp`, `nbf`, `iat`.',
+    default: 0,
+    check: checkNonNegativeNumber,
+  },
+  cache: {
+    doc: `verified-token cache: \`true\`, \`false\`, or \`{ maxEntries }\` (default ${DEFAULT_CACHE_SIZE.toLocaleString('en')}).`,
+    default: true,
+    check: cacheSize,
+  },
+  maxTokenLength: {
+    doc: 'longer tokens are refused before any parsing or crypto.',
+    default: 8192,
+    check: (path: string, value: unknown) => checkPositiveNumber(path, value, { integer: true }),
+  },
+  list: {
+    doc: '`{ type, store?, storeTimeout? }`: a revocation list (see [Revocation lists](revocation-and-refresh.md#revocation-lists)).',
+    check: resolveListOptions,
+  },
+  refreshExpire: {
+    doc: 'refresh token lifetime in seconds used by `genTokenPair`.',
+    default: 30 * 24 * 3600,
+    defaultDoc: '`2592000` (30 days)',
+    check: (path: string, value: unknown) => checkPositiveNumber(path, value, { integer: true }),
+  },
+  keys: {
+    doc: '`[{ kid, alg?, secretKey \\| privateKey \\| publicKey }]` instead of the single key options: key rotation (see [below](#key-rotation-and-jwks)).',
+    check: (_path: string, value: unknown) => value as JwtKeyOptions[], // checked when the keys are built
+  },
+} as const satisfies OptionsSchema;
 
 export function resolveJwtOptions(
   input: JwtOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedJwtOptions {
-  checkSection('jwt', input, KNOWN);
-  const options = { ...DEFAULTS, ...input };
-  const alg = checkOneOf('jwt.alg', options.alg, JWT_ALGORITHMS);
-  return {
-    alg,
-    keys: resolveKeys(alg, options, env),
-    expire: checkPositiveNumber('jwt.expire', options.expire, { integer: true }),
-    refreshExpire: checkPositiveNumber('jwt.refreshExpire', options.refreshExpire, { integer: true }),
-    list: options.list === undefined ? undefined : resolveListOptions(options.list),
-    issuer: options.issuer === undefined ? undefined : checkString('jwt.issuer', options.issuer),
-    audience: options.audience === undefined ? undefined : checkAudience(options.audience),
-    clockTolerance: checkNonNegativeNumber('jwt.clockTolerance', options.clockTolerance),
-    cacheSize: resolveCacheSize(options.cache),
-    maxTokenLength: checkPositiveNumber('jwt.maxTokenLength', options.maxTokenLength, { integer: true }),
-  };
-}
-
-function resolveKeys(alg: JwtAlgorithm, options: JwtOptions, env: NodeJS.ProcessEnv): JwtKeySet {
-  if (options.keys === undefined) {
-    return JwtKeySet.single(alg, {
-      // The config wins over the environment.
-      secretKey: options.secretKey ?? env.JAM_JWT_SECRET_KEY,
-      privateKey: options.privateKey ?? env.JAM_JWT_PRIVATE_KEY,
-      publicKey: options.publicKey ?? env.JAM_JWT_PUBLIC_KEY,
+  const { keys, secretKey, privateKey, publicKey, cache, list, ...options } = resolveSection(
+    'jwt',
+    JWT_OPTIONS,
+    input,
+  );
+  let keySet: JwtKeySet;
+  if (keys === undefined) {
+    // The config wins over the environment.
+    keySet = JwtKeySet.single(options.alg, {
+      secretKey: secretKey ?? env.JAM_JWT_SECRET_KEY,
+      privateKey: privateKey ?? env.JAM_JWT_PRIVATE_KEY,
+      publicKey: publicKey ?? env.JAM_JWT_PUBLIC_KEY,
     });
-  }
-  if (
-    options.secretKey !== undefined ||
-    options.privateKey !== undefined ||
-    options.publicKey !== undefined
-  ) {
+  } else if (secretKey !== undefined || privateKey !== undefined || publicKey !== undefined) {
     throw JamError.config('use either jwt.keys or jwt.secretKey/privateKey/publicKey, not both');
+  } else {
+    keySet = JwtKeySet.fromList(options.alg, keys);
   }
-  return JwtKeySet.fromList(alg, options.keys);
+  return { ...options, keys: keySet, list, cacheSize: cache };
 }
 
-function checkAudience(value: unknown): string | string[] {
+function checkAudience(path: string, value: unknown): string | string[] {
   if (Array.isArray(value) && value.length > 0)
-    return value.map((aud, i) => checkString(`jwt.audience[${i}]`, aud));
+    return value.map((aud, i) => checkString(`${path}[${i}]`, aud));
   if (typeof value === 'string' && value !== '') return value;
-  throw JamError.config('jwt.audience must be a non-empty string or array of strings');
+  throw JamError.config(`${path} must be a non-empty string or array of strings`);
 }
 
-function resolveCacheSize(cache: unknown): number {
-  if (typeof cache === 'boolean' || cache === undefined)
-    return checkBoolean('jwt.cache', cache ?? true) ? DEFAULT_CACHE_SIZE : 0;
-  const { maxEntries = DEFAULT_CACHE_SIZE } = checkSection('jwt.cache', cache, ['maxEntries']);
-  return checkPositiveNumber('jwt.cache.maxEntries', maxEntries, { integer: true });
+/** `jwt.cache` as the number of entries the cache keeps (0: off). */
+function cacheSize(path: string, cache: unknown): number {
+  if (typeof cache !== 'object' || cache === null) return checkBoolean(path, cache) ? DEFAULT_CACHE_SIZE : 0;
+  const { maxEntries = DEFAULT_CACHE_SIZE } = checkSection(path, cache, ['maxEntries']);
+  return checkPositiveNumber(`${path}.maxEntries`, maxEntries, { integer: true });
 }
