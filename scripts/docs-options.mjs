@@ -18,6 +18,7 @@ const SECTIONS = {
   'jwt.list': ['engine/jwt/jwt-list-options.js', 'JWT_LIST_OPTIONS'],
   session: ['engine/session/session-options.js', 'SESSION_OPTIONS'],
   otp: ['engine/otp/otp-options.js', 'OTP_OPTIONS'],
+  authz: ['engine/authz/authz-options.js', 'AUTHZ_OPTIONS'],
   passkeys: ['engine/passkeys/passkey-options.js', 'PASSKEY_OPTIONS'],
   oauth2: ['engine/oauth2/oauth2-options.js', 'OAUTH2_OPTIONS'],
   'oauth2.providers': ['engine/oauth2/oauth2-options.js', 'OAUTH2_PROVIDER_OPTIONS'],

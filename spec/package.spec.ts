@@ -14,6 +14,7 @@ describe('the koa-jam package', () => {
       'jamJwks',
       'jamContext',
       'requirePayload',
+      'requirePermission',
       'fromCookie',
       'fromBearerHeader',
       'generateOtpSecret',

@@ -25,6 +25,7 @@ describe('JamError', () => {
       ERR_PASSKEY_COUNTER: 401,
       ERR_OAUTH2: 401,
       ERR_PROVIDER_UNAVAILABLE: 503,
+      ERR_FORBIDDEN: 403,
     };
     for (const [code, status] of Object.entries(statuses)) {
       const err = new JamError(code as JamErrorCode, 'm');

@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.js';
 
 /** A real redis-server on a loopback port, started for a spec and stopped by pid. */
 export interface RedisServer {
@@ -99,15 +99,4 @@ function appendOnlyFileArgs(): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'koa-jam-redis-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   return ['--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -1,3 +1,4 @@
+import type { AuthzOptions } from './authz/authz-options.js';
 import type { JwtOptions } from './jwt/jwt-options.js';
 import type { OAuth2Options } from './oauth2/oauth2-options.js';
 import type { OtpOptions } from './otp/otp-options.js';
@@ -15,4 +16,6 @@ export interface JamConfig {
   oauth2?: OAuth2Options;
   /** Passkeys (WebAuthn); needs the optional peer `@simplewebauthn/server`. */
   passkeys?: PasskeyOptions;
+  /** Permissions and scopes: `isAllowed`, `requirePermission`. */
+  authz?: AuthzOptions;
 }

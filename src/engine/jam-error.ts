@@ -41,6 +41,10 @@ export const JAM_ERROR_CODES = {
     status: 503,
     when: 'the identity provider is unreachable, too slow or answered 5xx',
   },
+  ERR_FORBIDDEN: {
+    status: 403,
+    when: '`requirePermission`: the payload lacks a required permission (on `ctx.state.authError` for logs, `detail.permissions` names them; the client gets a generic 403)',
+  },
 } as const satisfies Record<string, { status: number; when: string }>;
 
 /** Stable error codes: match on `err.code`, never on the message. */
@@ -165,6 +169,13 @@ export class JamError extends Error {
   /** A sign-in with an identity provider failed (401). */
   static oauth2Refused(reason: string, cause?: unknown): JamError {
     return new JamError('ERR_OAUTH2', `login refused: ${reason}`, { cause });
+  }
+
+  /** `requirePermission` refused a payload: kept on ctx.state.authError, never sent to the client. */
+  static forbidden(permissions: readonly string[]): JamError {
+    return new JamError('ERR_FORBIDDEN', `missing permission ${permissions.join(' and ')}`, {
+      detail: { permissions },
+    });
   }
 
   /** The identity provider is down, unreachable, too slow or answering 5xx (503). */

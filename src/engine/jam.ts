@@ -1,3 +1,5 @@
+import { resolveAuthzOptions } from './authz/authz-options.js';
+import { PermissionPolicy } from './authz/permission-policy.js';
 import { loadConfig } from './config/load-config.js';
 import type { JamConfig } from './jam-config.js';
 import type { JamPayload } from './jam-payload.js';
@@ -31,6 +33,7 @@ import { PasskeyService } from './passkeys/passkey-service.js';
 import type { SessionData } from './session/session-data.js';
 import { resolveSessionOptions } from './session/session-options.js';
 import { SessionService } from './session/session-service.js';
+import { checkPermissionList } from '../shared/permission-name.js';
 import { JamError } from './jam-error.js';
 
 /**
@@ -45,10 +48,11 @@ export class Jam {
   readonly #otp?: OtpService;
   readonly #oauth2?: OAuth2Service;
   readonly #passkeys?: PasskeyService;
+  readonly #authz?: PermissionPolicy;
 
   /** @param config a config object, or the path of a JSON file that may use ${VAR} and ${VAR:-default}. */
   constructor(config?: JamConfig | string) {
-    const { jwt, session, otp, oauth2, passkeys } = loadConfig(config);
+    const { jwt, session, otp, oauth2, passkeys, authz } = loadConfig(config);
     if (jwt !== undefined) {
       const options = resolveJwtOptions(jwt);
       this.#jwt = new JwtService(options);
@@ -58,6 +62,7 @@ export class Jam {
     this.#otp = otp === undefined ? undefined : new OtpService(resolveOtpOptions(otp));
     this.#oauth2 = oauth2 === undefined ? undefined : new OAuth2Service(resolveOAuth2Options(oauth2));
     this.#passkeys = passkeys === undefined ? undefined : new PasskeyService(resolvePasskeyOptions(passkeys));
+    this.#authz = authz === undefined ? undefined : new PermissionPolicy(resolveAuthzOptions(authz));
   }
 
   /** `data` plus `iat`, `exp` and a random `jti` (and `iss`/`aud` when configured); fields of `data` win. */
@@ -206,6 +211,15 @@ export class Jam {
     return this.#passkeyService().verifyLogin(answer, lookup);
   }
 
+  /**
+   * Whether the payload's grants (the `authz.claims`) cover every permission named, and `authz.deny` none of
+   * them; false for a missing payload. Throws ERR_INVALID_ARGUMENT for a malformed permission name.
+   */
+  isAllowed(payload: JamPayload | null | undefined, permission: string | readonly string[]): boolean {
+    const required = checkPermissionList('isAllowed', permission);
+    return this.#authzPolicy().isAllowed(payload, required);
+  }
+
   /** Releases what this instance opened (store connections it created from URLs). */
   async close(): Promise<void> {
     await this.#jwt?.close();
@@ -234,6 +248,13 @@ export class Jam {
     return configured(
       this.#oauth2,
       'OAuth2 login is not configured: add an `oauth2` section to the Jam config',
+    );
+  }
+
+  #authzPolicy(): PermissionPolicy {
+    return configured(
+      this.#authz,
+      'permissions are not configured: add an `authz` section to the Jam config',
     );
   }
 

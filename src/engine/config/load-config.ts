@@ -3,7 +3,7 @@ import type { JamConfig } from '../jam-config.js';
 import { checkSection } from '../../shared/option-checks.js';
 import { JamError } from '../jam-error.js';
 
-const SECTIONS = ['jwt', 'session', 'otp', 'oauth2', 'passkeys'] as const;
+const SECTIONS = ['jwt', 'session', 'otp', 'oauth2', 'passkeys', 'authz'] as const;
 const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 /** Accepts a config object, or the path of a JSON file whose strings may use ${VAR} / ${VAR:-default}. */

@@ -91,9 +91,11 @@ function openRedis(url: string, timeoutMs: number, path: string): Keyv {
   const getClient = store.getClient.bind(store);
   const disconnect = store.disconnect.bind(store);
   store.getClient = async () => {
-    // KeyvRedis would silently reconnect a closed client, and that connection would keep the process alive.
+    await connected;
+    // KeyvRedis would silently reconnect a closed client, and that connection would keep the process alive;
+    // checked after the wait too, for calls made before a first connection that close() ended.
     if (closed) throw new Error('the store has been closed');
-    return (await connected, getClient());
+    return getClient();
   };
   store.disconnect = async (force?: boolean) => {
     if (closed) return;
