@@ -97,23 +97,26 @@ function koaJwtScenario(keyObject: boolean): Scenario {
   };
 }
 
-function jamBlackListScenario(store: 'memory' | 'redis'): Scenario {
+/** `subjects`: the default, each request also reads its subject's revokeSubject cutoff (populated too). */
+function jamBlackListScenario(store: 'memory' | 'redis', subjects = true): Scenario {
   return {
-    id: `jam-jwt-black-${store}`,
-    label: `jamJwt HS256, cache on, black list ${store === 'redis' ? 'on Redis' : 'in memory'}`,
+    id: `jam-jwt-black-${store}${subjects ? '' : '-no-subjects'}`,
+    label: `jamJwt HS256, cache on, black list ${store === 'redis' ? 'on Redis' : 'in memory'}${subjects ? ', subject cutoffs' : ', subjects off'}`,
     family: 'koa-jam',
     redis: store === 'redis',
     async build({ redisUrl }) {
-      const list = { type: 'black', store: store === 'redis' ? redisUrl : undefined } as const;
+      const list = { type: 'black', store: store === 'redis' ? redisUrl : undefined, subjects } as const;
       const jam = new Jam({ jwt: { ...keysFor('HS256'), list } });
       const token = await jam.genJwtToken(jam.makePayload({ sub: USER }));
       return {
         app: appWith([jamJwt(jam), requirePayload()], (ctx) => ctx.state.payload!.sub),
         credentials: async () => bearer(token),
         populate: (count) =>
-          concurrently(count, async (i) =>
-            jam.revokeJwtToken(await jam.genJwtToken(jam.makePayload({ sub: `user-${i + 2}` }))),
-          ),
+          concurrently(count, async (i) => {
+            const sub = `user-${i + 2}`;
+            await jam.revokeJwtToken(await jam.genJwtToken(jam.makePayload({ sub })));
+            if (subjects) await jam.revokeSubject(sub);
+          }),
         close: () => jam.close(),
       };
     },
@@ -215,6 +218,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ]),
   jamBlackListScenario('memory'),
   jamBlackListScenario('redis'),
+  jamBlackListScenario('redis', false),
   koaSessionScenario,
   jamSessionScenario('memory'),
   jamSessionScenario('redis'),

@@ -6,6 +6,7 @@ import {
   generateOtpSecret,
   Jam,
   jamCsrf,
+  jamOAuth2,
   jamSession,
   setSessionCookie,
   type JamErrorCode,
@@ -20,7 +21,12 @@ interface WebSession {
   otpPending?: boolean;
   /** The secret being enrolled, kept server side until the user proves their app has it. */
   enrolSecret?: string;
+  /** Signed in with this identity provider (its second factor is the provider's business). */
+  via?: string;
 }
+
+/** The identity provider the example offers beside passwords, when the Jam config has it (`oauth2.providers.example`). */
+const IDP = { name: 'example', label: 'Example IdP' };
 
 const OTP_REFUSALS: Partial<Record<JamErrorCode, string>> = {
   ERR_OTP_INVALID: 'That code is not right. Check the time on your phone and try again.',
@@ -29,8 +35,9 @@ const OTP_REFUSALS: Partial<Record<JamErrorCode, string>> = {
 };
 
 /**
- * A small server-rendered site on koa-jam sessions: log in with a password, a profile page, turning on
- * two-factor authentication with a QR code, a login that asks for the code when it is on, and logout.
+ * A small server-rendered site on koa-jam sessions: log in with a password or with the Example IdP (when the
+ * Jam config has it), a profile page, turning on two-factor authentication with a QR code, a login that asks
+ * for the code when it is on, and logout.
  */
 export function createWebApp(jam: Jam, users: WebUsers, { issuer = 'koa-jam example' } = {}): Koa {
   const router = new Router();
@@ -54,14 +61,21 @@ export function createWebApp(jam: Jam, users: WebUsers, { issuer = 'koa-jam exam
   };
 
   router.get('/', (ctx) => seeOther(ctx, session(ctx) ? '/profile' : '/login'));
-  router.get('/login', (ctx) => (ctx.body = loginPage()));
+  const providers = jam.oauth2Providers().includes(IDP.name)
+    ? [{ href: `/auth/${IDP.name}/login?returnTo=/profile`, label: IDP.label }]
+    : [];
+  router.get('/login', (ctx) => (ctx.body = loginPage({ providers })));
 
   router.post('/login', async (ctx) => {
     const { username, password } = form(ctx);
     const user = await users.check(username, password);
     if (!user) {
       ctx.status = 401;
-      ctx.body = loginPage({ error: 'Wrong user name or password.', username: String(username ?? '') });
+      ctx.body = loginPage({
+        error: 'Wrong user name or password.',
+        username: String(username ?? ''),
+        providers,
+      });
       return;
     }
     // Always a new session at login, never the one the browser brought (session fixation).
@@ -95,14 +109,14 @@ export function createWebApp(jam: Jam, users: WebUsers, { issuer = 'koa-jam exam
   });
 
   router.get('/profile', signedIn, (ctx) => {
-    const { username } = session(ctx)!;
+    const { username, via } = session(ctx)!;
     const notice = ctx.query.done === '2fa' ? 'Two-factor authentication is now on.' : undefined;
-    ctx.body = profilePage({ username, otpOn: Boolean(users.get(username)?.otpSecret), notice });
+    ctx.body = profilePage({ username, otpOn: Boolean(users.get(username)?.otpSecret), notice, via });
   });
 
   router.get('/2fa', signedIn, async (ctx) => {
     const current = session(ctx)!;
-    if (users.get(current.username)?.otpSecret) return seeOther(ctx, '/profile');
+    if (current.via || users.get(current.username)?.otpSecret) return seeOther(ctx, '/profile');
     // One secret per enrolment, kept across reloads so a code scanned earlier stays valid.
     const secret = current.enrolSecret ?? generateOtpSecret();
     if (!current.enrolSecret)
@@ -113,7 +127,7 @@ export function createWebApp(jam: Jam, users: WebUsers, { issuer = 'koa-jam exam
   router.post('/2fa', signedIn, async (ctx) => {
     const current = session(ctx)!;
     const secret = current.enrolSecret;
-    if (!secret) return seeOther(ctx, '/2fa');
+    if (!secret || current.via) return seeOther(ctx, '/2fa');
     const check = await jam.checkOtpCode(secret, String(form(ctx).code ?? ''), {
       sessionKey: current.username,
     });
@@ -144,6 +158,30 @@ export function createWebApp(jam: Jam, users: WebUsers, { issuer = 'koa-jam exam
   app.use(jamCsrf()); // the session rides in a cookie: refuse cross-site form posts
   app.use(bodyParser());
   app.use(jamSession(jam, 'sessionId'));
+  if (providers.length > 0) {
+    app.use(
+      jamOAuth2(jam, {
+        async onLogin(ctx, login) {
+          // Accounts of the provider are keyed by its `sub`, never matched to local users by e-mail.
+          const { sub, email, email_verified } = login.claims;
+          const username = email_verified && email ? email : `${login.provider}:${sub}`;
+          if (ctx.state.sessionId) await jam.deleteSession(ctx.state.sessionId);
+          const data: WebSession = { username, via: IDP.label };
+          setSessionCookie(ctx, await jam.createSession(`${login.provider}:${login.claims.sub}`, data));
+        },
+        onError(ctx, err) {
+          ctx.status = err.status;
+          ctx.body =
+            err.status === 503
+              ? unavailablePage()
+              : loginPage({
+                  error: `Signing in with ${IDP.label} did not work. Please try again.`,
+                  providers,
+                });
+        },
+      }),
+    );
+  }
   app.use(router.routes()).use(router.allowedMethods());
   return app;
 }
@@ -162,9 +200,26 @@ async function securityHeaders(ctx: Context, next: Next): Promise<void> {
 
 if (require.main === module) {
   (async () => {
-    const jam = new Jam({ session: {}, otp: {} });
-    const users = await WebUsers.create({ alice: 'alice-password' });
     const port = Number(process.env.PORT ?? 3000);
+    // With IDP_ISSUER (e.g. http://127.0.0.1:4000 from examples/idp.ts), the login page offers the Example IdP.
+    const issuer = process.env.IDP_ISSUER;
+    const jam = new Jam({
+      session: {},
+      otp: {},
+      ...(issuer && {
+        oauth2: {
+          providers: {
+            [IDP.name]: {
+              issuer,
+              clientId: 'web-app',
+              clientSecret: process.env.IDP_CLIENT_SECRET ?? 'web-app-secret',
+              redirectUri: `http://127.0.0.1:${port}/auth/${IDP.name}/callback`,
+            },
+          },
+        },
+      }),
+    });
+    const users = await WebUsers.create({ alice: 'alice-password' });
     const server = createWebApp(jam, users).listen(port, '127.0.0.1', () =>
       console.log(`web-app on http://127.0.0.1:${port} — log in as alice / alice-password`),
     );

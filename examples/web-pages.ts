@@ -29,7 +29,8 @@ const trusted = (markup: string) => new Trusted(markup);
 const STYLE = `body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#222}
 form{display:grid;gap:.6rem;margin:1rem 0}input,button{font:inherit;padding:.4rem .6rem}
 .error{color:#b00020}.notice{color:#0a6b2d}code{font-size:1.1rem;letter-spacing:.05em}
-#otp-qr svg{width:14rem;height:14rem}nav form{display:inline;margin:0}`;
+#otp-qr svg{width:14rem;height:14rem}nav form{display:inline;margin:0}
+.button{display:inline-block;padding:.4rem .6rem;border:1px solid #888;border-radius:4px;text-decoration:none;color:inherit}`;
 
 function page(title: string, body: string): string {
   return html`<!doctype html>
@@ -51,7 +52,19 @@ function page(title: string, body: string): string {
 const message = (kind: 'error' | 'notice', text?: string) =>
   text ? html`<p class="${kind}" role="${kind === 'error' ? 'alert' : 'status'}">${text}</p>` : '';
 
-export function loginPage({ error, username = '' }: { error?: string; username?: string } = {}): string {
+export function loginPage({
+  error,
+  username = '',
+  providers = [],
+}: {
+  error?: string;
+  username?: string;
+  /** Identity providers to offer beside the password: a link to each one's login route. */
+  providers?: Array<{ href: string; label: string }>;
+} = {}): string {
+  const signIns = providers.map(
+    (p) => html`<p><a class="button" href="${p.href}">Sign in with ${p.label}</a></p>`,
+  );
   return page(
     'Log in',
     html`<h1>Log in</h1>
@@ -64,7 +77,8 @@ export function loginPage({ error, username = '' }: { error?: string; username?:
           >Password <input name="password" type="password" autocomplete="current-password" required
         /></label>
         <button type="submit">Log in</button>
-      </form>`,
+      </form>
+      ${trusted(signIns.join(''))}`,
   );
 }
 
@@ -87,14 +101,19 @@ export function profilePage({
   username,
   otpOn,
   notice,
+  via,
 }: {
   username: string;
   otpOn: boolean;
   notice?: string;
+  /** The identity provider the user signed in with, which then handles their second factor. */
+  via?: string;
 }) {
-  const twoFactor = otpOn
-    ? html`<p>Two-factor authentication is <strong>on</strong>.</p>`
-    : html`<p>Two-factor authentication is off. <a href="/2fa">Turn on two-factor authentication</a></p>`;
+  const twoFactor = via
+    ? html`<p>Signed in with ${via}.</p>`
+    : otpOn
+      ? html`<p>Two-factor authentication is <strong>on</strong>.</p>`
+      : html`<p>Two-factor authentication is off. <a href="/2fa">Turn on two-factor authentication</a></p>`;
   return page(
     'Profile',
     html`<h1>Hello, ${username}</h1>

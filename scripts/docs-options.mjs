@@ -16,6 +16,7 @@ const dist = (path) => createRequire(import.meta.url)(join(ROOT, 'dist', path));
 const SECTIONS = {
   jwt: ['engine/jwt/jwt-options.js', 'JWT_OPTIONS'],
   'jwt.list': ['engine/jwt/jwt-list-options.js', 'JWT_LIST_OPTIONS'],
+  'jwt.jwks': ['engine/jwt/remote-jwks-options.js', 'JWT_JWKS_OPTIONS'],
   session: ['engine/session/session-options.js', 'SESSION_OPTIONS'],
   otp: ['engine/otp/otp-options.js', 'OTP_OPTIONS'],
   authz: ['engine/authz/authz-options.js', 'AUTHZ_OPTIONS'],

@@ -1,6 +1,12 @@
 export { Jam } from './engine/jam.js';
 export type { JamConfig } from './engine/jam-config.js';
-export { JamError, isJamError, type JamErrorCode, type JwtCheck } from './engine/jam-error.js';
+export {
+  JamError,
+  isJamError,
+  type JamErrorCode,
+  type JwtCheck,
+  type OAuth2Refusal,
+} from './engine/jam-error.js';
 export type { JamPayload } from './engine/jam-payload.js';
 export type { AuthzOptions } from './engine/authz/authz-options.js';
 export type { JwtAlgorithm } from './engine/jwt/jwt-algorithms.js';

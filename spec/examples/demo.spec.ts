@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { expect } from 'chai';
 
 describe('examples/demo (npm run demo)', () => {
-  it('walks the controllers example, every step as expected, exits 0 and stops its server', async function () {
+  it('walks the controllers, JWT and IdP sign-in examples, every step as expected, exits 0 and stops its server', async function () {
     this.timeout(30_000);
     const { NODE_ENV: _unset, ...env } = process.env; // as a newcomer runs it
     const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
@@ -16,6 +16,7 @@ describe('examples/demo (npm run demo)', () => {
     });
     expect(stdout).to.include('every step behaved as expected');
     expect(stdout).not.to.include('FAIL');
+    expect(stdout).to.include('Hello, demo@example.com'); // signed in with the Example IdP
     expect(code, stdout).to.equal(0);
   });
 });

@@ -24,7 +24,7 @@ describe('examples/session-app', () => {
 
   it('logs in with a session cookie, then shows the session data', async () => {
     const cookie = await login(app);
-    expect(cookie).to.match(/^sessionId=[A-Za-z0-9_-]{32}$/);
+    expect(cookie).to.match(/^sessionId=[A-Za-z0-9_-]{54}$/);
     const me = await request(app).get('/get_user').set('Cookie', cookie).expect(200);
     expect(me.body).to.deep.equal({ user: 1, username: 'alice' });
   });

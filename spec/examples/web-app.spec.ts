@@ -1,6 +1,6 @@
 // The page.evaluate() callbacks below run in the browser.
 /// <reference lib="dom" />
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,14 +9,18 @@ import { expect } from 'chai';
 import jsQR from 'jsqr';
 import { Jam } from 'koa-jam';
 import { generateSync } from 'otplib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { createWebApp } from '../../examples/web-app.js';
 import { WebUsers } from '../../examples/web-users.js';
+import { chromiumOrSkip } from '../helpers/chromium.js';
 import { freezeClock, type FrozenClock } from '../helpers/clock.js';
+import { CookieBrowser } from '../helpers/cookie-browser.js';
+import { listenLoopback, type LoopbackServer } from '../helpers/loopback-server.js';
+import { startIdp, type TestIdp } from '../helpers/oidc-provider.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = join('test-output', 'web-app-2fa-enrolment.png');
+const IDP_SCREENSHOT = join('test-output', 'web-app-idp-sign-in.png');
 
 describe('examples/web-app', function () {
   this.timeout(60_000);
@@ -79,19 +83,10 @@ describe('examples/web-app', function () {
     let clock: FrozenClock | undefined;
 
     before(async function () {
-      if (!existsSync(CHROMIUM)) {
-        const reason = `${CHROMIUM} is not installed (apt-get install -y chromium)`;
-        if (process.env.CI === 'true') throw new Error(`CI=true but ${reason}`);
-        console.log(`      (skipped: ${reason})`);
-        return this.skip();
-      }
+      browser = await chromiumOrSkip(this);
       server = createWebApp(jam, users).listen(0, '127.0.0.1');
       await once(server, 'listening');
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      });
     });
     after(async () => {
       clock?.uninstall();
@@ -145,6 +140,89 @@ describe('examples/web-app', function () {
       await submit(page, { code: code() }, '/profile');
       expect(await page.textContent('body')).to.contain('Two-factor authentication is on.');
       await page.close();
+    });
+  });
+
+  describe('signing in with the Example IdP (examples/idp.ts)', () => {
+    let idp: TestIdp;
+    let app: LoopbackServer;
+    let idpJam: Jam;
+    before(async () => {
+      app = await listenLoopback();
+      const redirectUri = `${app.origin}/auth/example/callback`;
+      idp = await startIdp(() => [
+        { client_id: 'web-app', client_secret: 'web-app-secret', redirect_uris: [redirectUri] },
+      ]);
+      idpJam = new Jam({
+        session: {},
+        otp: {},
+        oauth2: {
+          providers: {
+            example: { issuer: idp.issuer, clientId: 'web-app', clientSecret: 'web-app-secret', redirectUri },
+          },
+        },
+      });
+      app.handle(createWebApp(idpJam, users).callback());
+    });
+    after(async () => {
+      await Promise.all([app?.close(), idp?.close()]);
+      await idpJam?.close();
+    });
+
+    it('over HTTP: the button leads to the IdP, and back with a session; a refused login shows the login page', async () => {
+      const browser = new CookieBrowser();
+      const login = await (await browser.get(`${app.origin}/login`)).text();
+      expect(login).to.contain('href="/auth/example/login?returnTo=/profile">Sign in with Example IdP</a>');
+      const callback = await browser.signIn(`${app.origin}/auth/example/login?returnTo=/profile`, 'dave');
+      const back = await browser.get(callback);
+      expect(back.status).to.equal(302);
+      expect(back.headers.get('location')).to.equal('/profile');
+      const profile = await (await browser.get(`${app.origin}/profile`)).text();
+      expect(profile).to.contain('Hello, dave@example.com').and.contain('Signed in with Example IdP');
+      expect((await browser.get(`${app.origin}/2fa`)).headers.get('location')).to.equal('/profile');
+
+      const denied = new CookieBrowser();
+      const start = await denied.startLogin(`${app.origin}/auth/example/login`);
+      const refused = await denied.get(await denied.authorize(start, 'dave', { deny: true }));
+      expect(refused.status).to.equal(401);
+      expect(await refused.text()).to.contain('Signing in with Example IdP did not work.');
+    });
+
+    it('in Chromium: click, the IdP login page, consent, back on the profile page with a koa-jam session', async function () {
+      const chromium = await chromiumOrSkip(this);
+      try {
+        const context = await chromium.newContext();
+        // Nothing leaves loopback (the IdP's development pages import a web font).
+        await context.route('**/*', (route) =>
+          new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort(),
+        );
+        const page = await context.newPage();
+        await page.goto(`${app.origin}/login`);
+        await Promise.all([
+          page.waitForURL(`${idp.issuer}/interaction/**`),
+          page.click('text=Sign in with Example IdP'),
+        ]);
+        await page.fill('input[name=login]', 'erin');
+        await page.fill('input[name=password]', 'any password');
+        await page.click('button:has-text("Sign-in")');
+        await page.waitForSelector('button:has-text("Continue")'); // the consent page
+        await Promise.all([
+          page.waitForURL(`${app.origin}/profile`),
+          page.click('button:has-text("Continue")'),
+        ]);
+        expect(await page.textContent('h1')).to.equal('Hello, erin@example.com');
+        expect(await page.textContent('body')).to.contain('Signed in with Example IdP');
+        const session = (await context.cookies(app.origin)).find((c) => c.name === 'sessionId');
+        expect(session).to.include({ httpOnly: true, sameSite: 'Lax' });
+        expect(await idpJam.getSession(session!.value)).to.deep.equal({
+          username: 'erin@example.com',
+          via: 'Example IdP',
+        });
+        mkdirSync('test-output', { recursive: true });
+        await page.screenshot({ path: IDP_SCREENSHOT, fullPage: true });
+      } finally {
+        await chromium.close();
+      }
     });
   });
 });

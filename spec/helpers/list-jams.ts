@@ -8,6 +8,10 @@ export interface ListJams {
   jamWith(type: JwtListOptions['type'], extra?: JwtOptions, storeTimeout?: number): Jam;
   /** The suite's own redis-server; undefined on other stores. */
   readonly redis: RedisServer | undefined;
+  /** The `store` option of the suite's store (a URL; undefined in memory). */
+  readonly store: string | undefined;
+  /** Lets time pass on the suite's store (the frozen clock of memory and SQLite, real time on Redis). */
+  advance(ms: number): Promise<void>;
 }
 
 export const REDIS_KIND = STORE_KINDS.find((kind) => kind.name === 'Redis')!;
@@ -27,6 +31,10 @@ export function useListJams(kind: StoreKind): ListJams {
     get redis() {
       return under?.redis;
     },
+    get store() {
+      return under?.store;
+    },
+    advance: (ms) => under!.advance(ms),
     jamWith(type, extra = {}, storeTimeout) {
       const list = { type, store: under!.store, ...(storeTimeout === undefined ? {} : { storeTimeout }) };
       const jam = new Jam({ jwt: { secretKey: SECRET, list, ...extra } });

@@ -25,14 +25,14 @@ export interface RedisServerOptions {
   durable?: boolean;
 }
 
-const available = spawnSync('redis-server', ['--version']).status === 0;
+export const redisAvailable = spawnSync('redis-server', ['--version']).status === 0;
 
 /**
  * Starts redis-server, or skips the calling suite with a printed reason when it is not installed.
  * Under CI=true a missing redis-server fails instead: CI must never skip the Redis specs silently.
  */
 export async function redisOrSkip(suite: Mocha.Context, options?: RedisServerOptions): Promise<RedisServer> {
-  if (!available) {
+  if (!redisAvailable) {
     const reason = 'redis-server is not installed (apt-get install -y redis-server)';
     if (process.env.CI === 'true') throw new Error(`CI=true but ${reason}`);
     console.log(`      (skipped: ${reason})`);
@@ -71,7 +71,7 @@ export async function startRedis({ durable = false }: RedisServerOptions = {}): 
   return server;
 }
 
-function spawnRedis(port: number, persistence: string[]): Promise<ChildProcess> {
+export function spawnRedis(port: number, persistence: string[]): Promise<ChildProcess> {
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', ...persistence, '--loglevel', 'warning'],

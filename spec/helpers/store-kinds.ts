@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freezeClock } from './clock.js';
+import { redisClusterOrSkip } from './redis-cluster.js';
 import { redisOrSkip, type RedisServer } from './redis-server.js';
 
 /** One store as a shared spec sees it: the `store` option to give Jam, and a way to let time pass. */
@@ -12,6 +13,8 @@ export interface StoreUnderTest {
   /** Memory and SQLite expire by Date (frozen clock); Redis by its own clock, so real time passes. */
   advance(ms: number): Promise<void>;
   redis?: RedisServer;
+  /** The ports of the Redis processes behind the store (one, or the cluster's masters). */
+  redisPorts?: number[];
   close(): Promise<void>;
 }
 
@@ -48,7 +51,26 @@ export const STORE_KINDS: StoreKind[] = [
     name: 'Redis',
     open: async (suite) => {
       const redis = await redisOrSkip(suite);
-      return { store: redis.url, advance: (ms) => sleep(ms), redis, close: () => redis.stop() };
+      return {
+        store: redis.url,
+        advance: (ms) => sleep(ms),
+        redis,
+        redisPorts: [redis.port],
+        close: () => redis.stop(),
+      };
+    },
+  },
+  {
+    name: 'Redis Cluster',
+    open: async (suite) => {
+      suite.timeout(Math.max(suite.timeout(), 30_000));
+      const cluster = await redisClusterOrSkip(suite);
+      return {
+        store: cluster.url,
+        advance: (ms) => sleep(ms),
+        redisPorts: cluster.ports,
+        close: () => cluster.stop(),
+      };
     },
   },
 ];

@@ -111,15 +111,21 @@ describe('jamOAuth2 against a real OpenID Provider', function () {
   });
   afterEach(() => jam.close());
 
-  /** GETs the callback and expects a refused login: a generic 401, an ERR_OAUTH2 reason, no onLogin. */
-  async function expectRefused(browser: CookieBrowser, callback: URL, reason?: RegExp): Promise<void> {
+  /** GETs the callback and expects a refused login: a generic 401, ERR_OAUTH2 with this reason, no onLogin. */
+  async function expectRefused(
+    browser: CookieBrowser,
+    callback: URL,
+    reason: string,
+    { error, message }: { error?: string; message?: RegExp } = {},
+  ): Promise<void> {
     const response = await browser.get(callback);
     expect(response.status).to.equal(401);
     expect(await response.json()).to.deep.equal({ error: 'Unauthorized' });
     expect(seen.logins).to.have.length(0);
-    expect(seen.errors.at(-1)?.code).to.equal('ERR_OAUTH2');
-    if (reason && !reason.test(seen.errors.at(-1)?.message ?? ''))
-      expect.fail(`reason: ${seen.errors.at(-1)?.message}`);
+    const refusal = seen.errors.at(-1);
+    expect(refusal?.code).to.equal('ERR_OAUTH2');
+    expect(refusal?.detail, refusal?.message).to.include({ reason, ...(error && { error }) });
+    if (message) expect(refusal?.message).to.match(message);
   }
 
   it('sends the browser to the provider with code, state, nonce and an S256 PKCE challenge, bound by an HttpOnly cookie', async () => {
@@ -184,15 +190,15 @@ describe('jamOAuth2 against a real OpenID Provider', function () {
     const callback = await browser.signIn(loginOf('example'), 'alice');
     const without = new URL(callback);
     without.searchParams.delete('state');
-    await expectRefused(browser, without, /no state/);
+    await expectRefused(browser, without, 'no-state');
     const wrong = new URL(callback);
     wrong.searchParams.set('state', randomBytes(32).toString('base64url'));
-    await expectRefused(browser, wrong, /no login transaction/);
+    await expectRefused(browser, wrong, 'unknown');
     // The real state, from a browser that did not start this login: the transaction cookie is missing.
-    await expectRefused(new CookieBrowser(), callback, /cookie/);
+    await expectRefused(new CookieBrowser(), callback, 'no-cookie');
     const other = new CookieBrowser();
     await other.startLogin(loginOf('example')); // has a cookie of its own, which does not fit this state
-    await expectRefused(other, callback, /no login transaction/);
+    await expectRefused(other, callback, 'unknown');
     // None of these spent the transaction: the browser that started it still completes it.
     expect((await browser.get(callback)).status).to.equal(302);
   });
@@ -203,7 +209,7 @@ describe('jamOAuth2 against a real OpenID Provider', function () {
       const browser = new CookieBrowser();
       const callback = await browser.signIn(loginOf('example'), 'alice');
       clock.tick(601_000);
-      await expectRefused(browser, callback);
+      await expectRefused(browser, callback, 'unknown');
     } finally {
       clock.uninstall();
     }
@@ -214,7 +220,7 @@ describe('jamOAuth2 against a real OpenID Provider', function () {
     const callback = await browser.signIn(loginOf('example'), 'alice');
     expect((await browser.get(callback)).status).to.equal(302);
     seen.logins = [];
-    await expectRefused(browser, callback, /no login transaction/);
+    await expectRefused(browser, callback, 'unknown');
     const racing = new CookieBrowser();
     const raced = await racing.signIn(loginOf('example'), 'carol');
     seen.logins = [];
@@ -223,6 +229,7 @@ describe('jamOAuth2 against a real OpenID Provider', function () {
     );
     expect(statuses.sort()).to.deep.equal([302, 401, 401]);
     expect(seen.logins).to.have.length(1);
+    for (const err of seen.errors) expect(err.detail?.reason).to.be.oneOf(['replayed', 'unknown']);
   });
 
   it('refuses error=access_denied from the provider', async () => {
@@ -231,27 +238,27 @@ describe('jamOAuth2 against a real OpenID Provider', function () {
       deny: true,
     });
     expect(callback.searchParams.get('error')).to.equal('access_denied');
-    await expectRefused(browser, callback, /access_denied/);
+    await expectRefused(browser, callback, 'denied', { error: 'access_denied' });
   });
 
   it('refuses a code that does not exchange', async () => {
     const browser = new CookieBrowser();
     const callback = await browser.signIn(loginOf('example'), 'alice');
     callback.searchParams.set('code', randomBytes(32).toString('base64url'));
-    await expectRefused(browser, callback, /invalid_grant/);
+    await expectRefused(browser, callback, 'exchange', { error: 'invalid_grant' });
   });
 
   it('refuses a response whose iss is not the provider (mix-up)', async () => {
     const browser = new CookieBrowser();
     const callback = await browser.signIn(loginOf('example'), 'alice');
     callback.searchParams.set('iss', 'https://attacker.example');
-    await expectRefused(browser, callback);
+    await expectRefused(browser, callback, 'exchange', { message: /"iss"/ });
   });
 
   it('refuses a login started at one provider and completed at the callback of another', async () => {
     const browser = new CookieBrowser();
     const callback = await browser.signIn(loginOf('other'), 'alice');
-    await expectRefused(browser, new URL(`${callbackOf('example')}${callback.search}`), /another provider/);
+    await expectRefused(browser, new URL(`${callbackOf('example')}${callback.search}`), 'wrong-provider');
   });
 
   describe('PKCE (the provider requires it)', () => {
@@ -268,7 +275,7 @@ describe('jamOAuth2 against a real OpenID Provider', function () {
         url.searchParams.delete('code_challenge_method');
       });
       expect(callback.searchParams.get('error')).to.equal('invalid_request');
-      await expectRefused(browser, callback);
+      await expectRefused(browser, callback, 'denied', { error: 'invalid_request' });
     });
 
     it('a downgrade to the plain method is refused', async () => {
@@ -276,7 +283,7 @@ describe('jamOAuth2 against a real OpenID Provider', function () {
         url.searchParams.set('code_challenge_method', 'plain'),
       );
       expect(callback.searchParams.get('error')).to.equal('invalid_request');
-      await expectRefused(browser, callback);
+      await expectRefused(browser, callback, 'denied', { error: 'invalid_request' });
     });
 
     it('a code bound to another verifier does not exchange', async () => {
@@ -284,7 +291,7 @@ describe('jamOAuth2 against a real OpenID Provider', function () {
         url.searchParams.set('code_challenge', challengeOf(randomBytes(32).toString('base64url'))),
       );
       expect(callback.searchParams.get('code')).to.be.a('string');
-      await expectRefused(browser, callback, /invalid_grant/);
+      await expectRefused(browser, callback, 'exchange', { error: 'invalid_grant' });
     });
   });
 
@@ -292,14 +299,14 @@ describe('jamOAuth2 against a real OpenID Provider', function () {
     const browser = new CookieBrowser();
     const url = await browser.startLogin(loginOf('example'));
     url.searchParams.set('nonce', randomBytes(32).toString('base64url'));
-    await expectRefused(browser, await browser.authorize(url, 'alice'), /nonce/);
+    await expectRefused(browser, await browser.authorize(url, 'alice'), 'exchange', { message: /nonce/ });
   });
 
   it('refuses an ID token issued to another client (aud)', async () => {
     const browser = new CookieBrowser();
     const url = await browser.startLogin(loginOf('proxied'));
     url.searchParams.set('client_id', 'other'); // the proxy then redeems the code as `other`
-    await expectRefused(browser, await browser.authorize(url, 'alice'), /aud/);
+    await expectRefused(browser, await browser.authorize(url, 'alice'), 'exchange', { message: /aud/ });
   });
 
   it('sends every returnTo that is not a same-origin path to /', async () => {
@@ -365,6 +372,7 @@ describe('jamOAuth2 against a real OpenID Provider', function () {
       expect(response.status).to.equal(503);
       expect(await response.json()).to.deep.equal({ error: 'Service Unavailable' });
       expect(seen.errors.at(-1)?.code).to.equal('ERR_PROVIDER_UNAVAILABLE');
+      expect(seen.errors.at(-1)?.detail).to.deep.equal({ provider: 'example' });
       const error = await fresh.beginLogin('example').catch((err: unknown) => err);
       expect(error).to.be.instanceOf(JamError).with.property('code', 'ERR_PROVIDER_UNAVAILABLE');
     } finally {

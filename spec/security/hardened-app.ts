@@ -43,7 +43,8 @@ export function hardenedJam({ storeUrl, jwt, session }: HardenedJamOptions = {})
  * - `POST /login {user}` starts a session (cookie `sid`, the id the client brought is never kept) and a
  *   token family, and answers `{ accessToken, refreshToken }`;
  * - `GET /session/me` and `GET /jwt/me` are protected by jamSession / jamJwt and requirePayload();
- * - `POST /session/logout`, `POST /session/logout-all`, `POST /jwt/logout {token}`, `POST /jwt/refresh {refreshToken}`.
+ * - `POST /session/logout`, `POST /session/logout-all`, `POST /jwt/logout {token}`, `POST /jwt/refresh {refreshToken}`,
+ *   `POST /jwt/revoke-subject {sub}`.
  * A JamError thrown by a route is answered with its status and a generic body; the code goes to REASON_HEADER.
  */
 export function createHardenedApp(jam: Jam): Koa {
@@ -75,6 +76,10 @@ export function createHardenedApp(jam: Jam): Koa {
   });
   router.post('/jwt/logout', async (ctx) => {
     await jam.revokeJwtToken((ctx.request.body as { token: string }).token);
+    ctx.status = 204;
+  });
+  router.post('/jwt/revoke-subject', async (ctx) => {
+    await jam.revokeSubject((ctx.request.body as { sub: string }).sub);
     ctx.status = 204;
   });
   router.post('/jwt/refresh', async (ctx) => {

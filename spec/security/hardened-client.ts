@@ -54,6 +54,10 @@ export class HardenedClient {
     return this.#send('POST', '/jwt/logout', {}, { token });
   }
 
+  revokeSubject(sub: string): Promise<Answer> {
+    return this.#send('POST', '/jwt/revoke-subject', {}, { sub });
+  }
+
   refresh(refreshToken: string): Promise<Answer> {
     return this.#send('POST', '/jwt/refresh', {}, { refreshToken });
   }

@@ -58,6 +58,30 @@ describe('security: several app processes sharing one Redis', function () {
     );
   });
 
+  it('revokeSubject on one process refuses every token of that user on every process; later ones work', async () => {
+    const first = await clients[0].login('frank');
+    const second = await clients[1].login('frank');
+    const grace = await clients[2].login('grace');
+    for (let warm = 0; warm < 2; warm++) {
+      for (const token of [first.accessToken, second.accessToken, grace.accessToken]) {
+        expect(await statuses(clients.map((c) => c.jwtMe(token)))).to.deep.equal([200, 200, 200]);
+      }
+    }
+    expect((await clients[1].revokeSubject('frank')).status).to.equal(204);
+    for (const token of [first.accessToken, second.accessToken]) {
+      const after = await Promise.all(clients.map((c) => c.jwtMe(token)));
+      expect(after.map((a) => [a.status, a.reason])).to.deep.equal(
+        Array(PROCESSES).fill([401, 'ERR_JWT_REVOKED']),
+      );
+    }
+    expect((await clients[2].refresh(first.refreshToken)).status).to.equal(401);
+    expect(await statuses(clients.map((c) => c.jwtMe(grace.accessToken)))).to.deep.equal([200, 200, 200]);
+    // The cutoff is the second of the call (iat has seconds): a login in the next second works again.
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 50));
+    const again = await clients[0].login('frank');
+    expect(await statuses(clients.map((c) => c.jwtMe(again.accessToken)))).to.deep.equal([200, 200, 200]);
+  });
+
   it('a clear on one process ends every session of that user on every process, and no one else’s', async () => {
     const sessions = await Promise.all(clients.map((c) => c.login('carol')));
     const dave = await clients[1].login('dave');

@@ -76,6 +76,17 @@ export type JwtCheck =
   | 'token_use'
   | 'list';
 
+/** Why a login with an identity provider was refused, on `err.detail.reason` of ERR_OAUTH2 (for logs). */
+export type OAuth2Refusal =
+  | 'no-state' // the callback has no state
+  | 'no-cookie' // the browser has no (well-formed) transaction cookie
+  | 'unknown' // no transaction for this browser and state: wrong, forged, expired or spent
+  | 'replayed' // a racing copy of the callback took it first
+  | 'wrong-provider' // started at another provider (mix-up)
+  | 'denied' // the provider answered error=… (access_denied, invalid_request, …)
+  | 'exchange' // the code did not exchange, or the response or ID token did not validate
+  | 'no-subject'; // the profile has no id
+
 export interface JamErrorOptions {
   cause?: unknown;
   /** JWT errors only: which check failed. */
@@ -167,8 +178,15 @@ export class JamError extends Error {
   }
 
   /** A sign-in with an identity provider failed (401). */
-  static oauth2Refused(reason: string, cause?: unknown): JamError {
-    return new JamError('ERR_OAUTH2', `login refused: ${reason}`, { cause });
+  static oauth2Refused(
+    reason: OAuth2Refusal,
+    message: string,
+    { provider, error, cause }: { provider?: string; error?: string; cause?: unknown } = {},
+  ): JamError {
+    return new JamError('ERR_OAUTH2', `login refused: ${message}`, {
+      cause,
+      detail: { reason, ...(provider !== undefined && { provider }), ...(error !== undefined && { error }) },
+    });
   }
 
   /** `requirePermission` refused a payload: kept on ctx.state.authError, never sent to the client. */
@@ -182,6 +200,7 @@ export class JamError extends Error {
   static providerUnavailable(provider: string, cause?: unknown): JamError {
     return new JamError('ERR_PROVIDER_UNAVAILABLE', `identity provider ${provider} is unavailable`, {
       cause,
+      detail: { provider },
     });
   }
 }

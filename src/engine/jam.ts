@@ -91,6 +91,15 @@ export class Jam {
     return this.#jwtService().revoke(token);
   }
 
+  /**
+   * Refuses every JWT of `sub` issued up to now (by its `iat`; tokens issued in this same second too) with
+   * ERR_JWT_REVOKED from the next request on, in every process sharing the list store; tokens issued later
+   * work. Needs jwt.list; covers tokens of a remote JWKS too.
+   */
+  async revokeSubject(sub: string): Promise<void> {
+    return this.#jwtService().revokeSubject(sub);
+  }
+
   /** A short-lived access token and a long-lived refresh token for `data`, starting a new family; needs jwt.list. */
   async genTokenPair<T extends object>(data: T): Promise<TokenPair> {
     return this.#tokenPairs().generate(data);

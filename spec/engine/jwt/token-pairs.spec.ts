@@ -102,13 +102,13 @@ for (const kind of STORE_KINDS) {
       }
     });
 
-    if (kind.name === 'Redis') {
+    if (kind.name !== 'memory') {
       it('two processes racing to use the same refresh tokens: exactly one wins each', async function () {
         this.timeout(20_000);
         const jam = jamWith();
         const pairs = await Promise.all(Array.from({ length: 20 }, (_, n) => jam.genTokenPair({ n })));
         const input = { warmup: pairs[0].accessToken, tokens: pairs.map((pair) => pair.refreshToken) };
-        const racers = [racer(jams.redis!.url, input), racer(jams.redis!.url, input)];
+        const racers = [racer(jams.store!, input), racer(jams.store!, input)];
         let a: Outcome[], b: Outcome[];
         try {
           await Promise.all(racers.map((r) => r.ready));
@@ -117,6 +117,9 @@ for (const kind of STORE_KINDS) {
         } finally {
           for (const r of racers) if (r.child.exitCode === null) r.child.kill();
         }
+        // The racers ran on the real clock: bring a frozen one up to it, so their tokens are not from the future.
+        const behind = performance.timeOrigin + performance.now() - Date.now();
+        if (behind > 0 && kind.name === 'SQLite') await jams.advance(behind);
         for (let i = 0; i < pairs.length; i++) {
           const outcomes = [a[i], b[i]];
           const winners = outcomes.filter((o) => o.accessToken !== undefined);

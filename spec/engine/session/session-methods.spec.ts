@@ -27,7 +27,7 @@ for (const kind of STORE_KINDS) {
       return jam;
     }
 
-    it('createSession answers a fresh URL-safe id of 192 random bits; getSession the data, as JSON', async () => {
+    it('createSession answers a fresh URL-safe id (a keyed tag, then 192 random bits); getSession the data, as JSON', async () => {
       const jam = jamWith();
       interface Profile {
         user: number;
@@ -44,8 +44,15 @@ for (const kind of STORE_KINDS) {
         n: -1.5,
       };
       const ids = await Promise.all([1, 2, 3].map(() => jam.createSession('alice', data)));
-      for (const id of ids) expect(id).to.match(/^[A-Za-z0-9_-]{32}$/);
+      for (const id of ids) expect(id).to.match(/^[A-Za-z0-9_-]{54}$/);
       expect(new Set(ids).size).to.equal(3);
+      // 16 bytes of tag, the same for every id of one session key, another for another key.
+      const tagOf = (id: string) => Buffer.from(id, 'base64url').subarray(0, 16).toString('hex');
+      expect(new Set(ids.map(tagOf)).size).to.equal(1);
+      expect(tagOf(await jam.createSession('bob', data))).to.not.equal(tagOf(ids[0]));
+      // Keyed, not a hash of the session key: another store (another tag key) tags alice differently.
+      const elsewhere = jamWith({ store: undefined });
+      expect(tagOf(await elsewhere.createSession('alice', data))).to.not.equal(tagOf(ids[0]));
       expect(await jam.getSession<Profile>(ids[0])).to.deep.equal(data);
     });
 
@@ -191,7 +198,7 @@ for (const kind of STORE_KINDS) {
       it('hands out sealed ids that work like plain ones', async () => {
         const jam = jamWith({ encryptionKey: KEY });
         const id = await jam.createSession(newKey(), { user: 1 });
-        expect(id).to.match(/^s1\.[A-Za-z0-9_-]{70}$/);
+        expect(id).to.match(/^s1\.[A-Za-z0-9_-]{91}$/);
         expect(await jam.getSession(id)).to.deep.equal({ user: 1 });
         const reworked = await jam.reworkSession(id);
         expect(reworked).to.match(/^s1\./);

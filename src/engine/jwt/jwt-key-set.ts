@@ -2,6 +2,7 @@ import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { checkOneOf, checkSection, checkString } from '../../shared/option-checks.js';
 import { JamError } from '../jam-error.js';
 import { isHmac, JWT_ALGORITHMS, type JwtAlgorithm } from './jwt-algorithms.js';
+import { tokenHeaderOf } from './token-header.js';
 import { buildJwtKeys, type KeyInput } from './jwt-keys.js';
 
 /** One entry of `jwt.keys`. */
@@ -28,6 +29,14 @@ export interface VerifyingKey {
   key: KeyObject;
 }
 
+/** Where verification keys come from: the configured keys, or a remote JWK Set (RemoteKeySet). */
+export interface JwtKeySource {
+  readonly signing?: SigningKey;
+  /** The key a token must be verified with; throws ERR_JWT_INVALID (check `kid` or `alg`) when there is none. */
+  verifierFor(token: string): VerifyingKey | Promise<VerifyingKey>;
+  jwks(): JwkSet;
+}
+
 export interface SigningKey extends VerifyingKey {
   header: { alg: JwtAlgorithm; typ: 'JWT'; kid?: string };
 }
@@ -38,7 +47,7 @@ const KEY_OPTIONS = ['kid', 'alg', 'secretKey', 'privateKey', 'publicKey'] as co
  * The keys of one Jam instance, built once. With `jwt.keys` a token is verified only with the configured key
  * its `kid` names (looked up in a Map, never used as a path or URL); with a single key the header is not read.
  */
-export class JwtKeySet {
+export class JwtKeySet implements JwtKeySource {
   readonly signing?: SigningKey;
   readonly #single?: VerifyingKey;
   readonly #byKid?: Map<string, VerifyingKey>;
@@ -123,13 +132,6 @@ function exportJwk(key: KeyObject, kid: string | undefined): JsonWebKey {
 
 /** Reads `kid` from the header without trusting anything else in it; undefined when absent or malformed. */
 function kidOf(token: string): string | undefined {
-  const dot = token.indexOf('.');
-  if (dot <= 0) return undefined;
-  try {
-    const header: unknown = JSON.parse(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8'));
-    const kid = (header as { kid?: unknown } | null)?.kid;
-    return typeof kid === 'string' ? kid : undefined;
-  } catch {
-    return undefined;
-  }
+  const kid = tokenHeaderOf(token)?.kid;
+  return typeof kid === 'string' ? kid : undefined;
 }

@@ -1,4 +1,4 @@
-import { checkOneOf, checkPositiveNumber } from '../../shared/option-checks.js';
+import { checkBoolean, checkOneOf, checkPositiveNumber } from '../../shared/option-checks.js';
 import { resolveSection, type OptionsSchema, type ResolvedSection } from '../../shared/options-schema.js';
 import { checkStoreOption, type StoreOption } from '../store/open-store.js';
 
@@ -9,6 +9,8 @@ export interface JwtListOptions {
   store?: StoreOption;
   /** Milliseconds a list call may take before it counts as an outage. */
   storeTimeout?: number;
+  /** Check each token's subject against `revokeSubject` cutoffs (one more read, sent with the list's). */
+  subjects?: boolean;
 }
 
 /** The `jwt.list` options, declared once (docs/revocation-and-refresh.md shows them). */
@@ -27,6 +29,11 @@ export const JWT_LIST_OPTIONS = {
     doc: 'milliseconds a list call may take before it counts as an outage (`ERR_STORE_UNAVAILABLE`).',
     default: 1000,
     check: checkPositiveNumber,
+  },
+  subjects: {
+    doc: "check each token's `sub` against [`revokeSubject`](#revoking-every-token-of-one-user) cutoffs; `false` saves that read.",
+    default: true,
+    check: checkBoolean,
   },
 } as const satisfies OptionsSchema;
 

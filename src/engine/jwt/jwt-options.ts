@@ -9,9 +9,11 @@ import {
 import { resolveSection, type OptionsSchema } from '../../shared/options-schema.js';
 import { JamError } from '../jam-error.js';
 import { JWT_ALGORITHMS, type JwtAlgorithm } from './jwt-algorithms.js';
-import { JwtKeySet, type JwtKeyOptions } from './jwt-key-set.js';
+import { JwtKeySet, type JwtKeyOptions, type JwtKeySource } from './jwt-key-set.js';
 import type { KeyInput } from './jwt-keys.js';
 import { resolveListOptions, type JwtListOptions, type ResolvedListOptions } from './jwt-list-options.js';
+import { resolveRemoteJwksOptions, type RemoteJwksOptions } from './remote-jwks-options.js';
+import { RemoteKeySet } from './remote-key-set.js';
 
 /** The `jwt` section of the Jam config; defaults and details: docs/jwt.md ("Options"), from `JWT_OPTIONS`. */
 export interface JwtOptions {
@@ -39,13 +41,17 @@ export interface JwtOptions {
   list?: JwtListOptions;
   /** Several keys, each named by a `kid`, instead of secretKey/privateKey/publicKey: key rotation. */
   keys?: JwtKeyOptions[];
+  /** An identity provider's JWK Set instead of keys of your own (verify only); needs `issuer` and `audience`. */
+  jwks?: RemoteJwksOptions;
+  /** With `jwks`: the algorithms accepted, each key used only with its own. */
+  algorithms?: JwtAlgorithm[];
   /** Refresh token lifetime in seconds used by `genTokenPair`. */
   refreshExpire?: number;
 }
 
 export interface ResolvedJwtOptions {
   alg: JwtAlgorithm;
-  keys: JwtKeySet;
+  keys: JwtKeySource;
   expire: number;
   refreshExpire: number;
   list?: ResolvedListOptions;
@@ -120,19 +126,39 @@ export const JWT_OPTIONS = {
     doc: '`[{ kid, alg?, secretKey \\| privateKey \\| publicKey }]` instead of the single key options: key rotation (see [below](#key-rotation-and-jwks)).',
     check: (_path: string, value: unknown) => value as JwtKeyOptions[], // checked when the keys are built
   },
+  jwks: {
+    doc: "an identity provider's JWK Set instead of keys of your own: `{ uri }` or `{ issuer }` (discovery), see [APIs behind an identity provider](api-behind-idp.md#verify-tokens-against-a-remote-jwks).",
+    check: resolveRemoteJwksOptions,
+  },
+  algorithms: {
+    doc: 'with `jwks` only: the algorithms accepted (no HS\\*); each key is used only with its own.',
+    defaultDoc: "`['RS256']`",
+    check: checkRemoteAlgorithms,
+  },
 } as const satisfies OptionsSchema;
 
 export function resolveJwtOptions(
   input: JwtOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedJwtOptions {
-  const { keys, secretKey, privateKey, publicKey, cache, list, ...options } = resolveSection(
-    'jwt',
-    JWT_OPTIONS,
-    input,
-  );
-  let keySet: JwtKeySet;
-  if (keys === undefined) {
+  const { keys, secretKey, privateKey, publicKey, cache, list, jwks, algorithms, ...options } =
+    resolveSection('jwt', JWT_OPTIONS, input);
+  let keySet: JwtKeySource;
+  if (jwks !== undefined) {
+    // The provider's keys replace your own, and its tokens must name it and this API.
+    const own = (['alg', 'secretKey', 'privateKey', 'publicKey', 'keys'] as const).filter(
+      (k) => input[k] !== undefined,
+    );
+    if (own.length > 0) throw JamError.config(`jwt.jwks replaces jwt.${own[0]}: give one or the other`);
+    if (options.issuer === undefined || options.audience === undefined) {
+      throw JamError.config(
+        'jwt.jwks needs jwt.issuer and jwt.audience: a token the provider issued to another tenant or API must not pass',
+      );
+    }
+    keySet = new RemoteKeySet(jwks, algorithms ?? ['RS256']);
+  } else if (algorithms !== undefined) {
+    throw JamError.config('jwt.algorithms applies to jwt.jwks; your own keys carry their own alg');
+  } else if (keys === undefined) {
     // The config wins over the environment.
     keySet = JwtKeySet.single(options.alg, {
       secretKey: secretKey ?? env.JAM_JWT_SECRET_KEY,
@@ -159,4 +185,16 @@ function cacheSize(path: string, cache: unknown): number {
   if (typeof cache !== 'object' || cache === null) return checkBoolean(path, cache) ? DEFAULT_CACHE_SIZE : 0;
   const { maxEntries = DEFAULT_CACHE_SIZE } = checkSection(path, cache, ['maxEntries']);
   return checkPositiveNumber(`${path}.maxEntries`, maxEntries, { integer: true });
+}
+
+/** `jwt.algorithms`: asymmetric ones only, a JWK Set never holds a secret key. */
+function checkRemoteAlgorithms(path: string, value: unknown): JwtAlgorithm[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw JamError.config(`${path} must be a non-empty array of algorithms`);
+  }
+  return value.map((alg, i) => {
+    if (checkOneOf(`${path}[${i}]`, alg, JWT_ALGORITHMS).startsWith('HS'))
+      throw JamError.config(`${path}[${i}]: ${alg} needs a secret key, which a JWK Set never holds`);
+    return alg as JwtAlgorithm;
+  });
 }

@@ -3,7 +3,7 @@ import jsonwebtoken from 'jsonwebtoken';
 import { decodeCanonicalBase64url } from '../canonical-base64url.js';
 import { JamError, type JwtCheck } from '../jam-error.js';
 import type { JamPayload } from '../jam-payload.js';
-import type { JwkSet } from './jwt-key-set.js';
+import type { JwkSet, VerifyingKey } from './jwt-key-set.js';
 import { JwtList } from './jwt-list.js';
 import type { ResolvedJwtOptions } from './jwt-options.js';
 import { badNumericDate } from './numeric-dates.js';
@@ -78,7 +78,7 @@ export class JwtService {
   }
 
   /** Signature and claim checks, through the cache; the list check is the caller's. */
-  verify(token: unknown, { checkExp = true }: VerifyJwtOptions = {}): JamPayload {
+  async verify(token: unknown, { checkExp = true }: VerifyJwtOptions = {}): Promise<JamPayload> {
     if (typeof token !== 'string' || token.length === 0)
       throw JamError.jwtInvalid('token must be a non-empty string', { check: 'format' });
     if (token.length > this.#options.maxTokenLength)
@@ -87,7 +87,13 @@ export class JwtService {
     const key = this.#cache && VerifiedTokenCache.keyOf(token);
     const cached = key && this.#cache!.get(key, nowMs);
     if (cached) return cached;
-    const payload = this.#verifyUncached(token, checkExp, nowMs);
+    // RSA and EC verification decode the signature leniently: without this, one token has 16 spellings.
+    // Checked before the key lookup, which for a remote set may fetch.
+    if (decodeCanonicalBase64url(token.slice(token.lastIndexOf('.') + 1)) === undefined) {
+      throw JamError.jwtInvalid('the signature is not canonical base64url', { check: 'format' });
+    }
+    const verifier = await this.#options.keys.verifierFor(token);
+    const payload = this.#verifyUncached(token, verifier, checkExp, nowMs);
     // Only fully checked tokens are cached; the entry dies at exp, so a hit is never an expired token.
     if (key && checkExp) this.#cache!.set(key, payload, payload.exp! * 1000);
     return payload;
@@ -105,7 +111,7 @@ export class JwtService {
    * up) and after a cache hit (a revoked token is refused even when cached). Costs one bounded store read.
    */
   async check(token: unknown, options: VerifyJwtOptions = {}): Promise<JamPayload> {
-    const payload = this.verify(token, options);
+    const payload = await this.verify(token, options);
     if (payload.token_use === 'refresh')
       throw JamError.jwtInvalid('a refresh token is not an access token', { check: 'token_use' });
     if (this.list !== undefined && options.checkList !== false) await this.list.check(payload);
@@ -116,7 +122,13 @@ export class JwtService {
   async revoke(token: unknown): Promise<void> {
     if (this.list === undefined)
       throw JamError.config('revokeJwtToken needs a list: add jwt.list to the config');
-    await this.list.revoke(this.verify(token, { checkExp: false }));
+    await this.list.revoke(await this.verify(token, { checkExp: false }));
+  }
+
+  async revokeSubject(sub: unknown): Promise<void> {
+    if (this.list === undefined)
+      throw JamError.config('revokeSubject needs a list: add jwt.list to the config');
+    await this.list.revokeSubject(sub);
   }
 
   jwks(): JwkSet {
@@ -131,14 +143,9 @@ export class JwtService {
     return this.#cache?.stats();
   }
 
-  #verifyUncached(token: string, checkExp: boolean, nowMs: number): JamPayload {
-    // RSA and EC verification decode the signature leniently: without this, one token has 16 spellings.
-    if (decodeCanonicalBase64url(token.slice(token.lastIndexOf('.') + 1)) === undefined) {
-      throw JamError.jwtInvalid('the signature is not canonical base64url', { check: 'format' });
-    }
+  #verifyUncached(token: string, { key, alg }: VerifyingKey, checkExp: boolean, nowMs: number): JamPayload {
     let decoded: jsonwebtoken.Jwt;
     try {
-      const { key, alg } = this.#options.keys.verifierFor(token);
       decoded = jsonwebtoken.verify(token, key, {
         ...this.#verifyOptions,
         algorithms: [alg], // pinned: the token header never picks the algorithm

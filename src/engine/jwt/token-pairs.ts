@@ -39,7 +39,7 @@ export class TokenPairs {
   /** Spends the refresh token and returns the next pair of its family. */
   async refresh(refreshToken: unknown): Promise<TokenPair> {
     const list = this.#needList('refreshTokenPair');
-    const payload = this.#jwt.verify(refreshToken);
+    const payload = await this.#jwt.verify(refreshToken);
     if (payload.token_use !== 'refresh' || typeof payload.fam !== 'string') {
       throw JamError.jwtInvalid('not a refresh token', { check: 'token_use' });
     }

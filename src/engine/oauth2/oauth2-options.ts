@@ -1,5 +1,6 @@
 import { checkOneOf, checkPositiveNumber, checkString } from '../../shared/option-checks.js';
 import { resolveSection, type OptionsSchema } from '../../shared/options-schema.js';
+import { checkHttpsUrl } from '../config/check-https-url.js';
 import { checkStoreOption, type StoreOption } from '../store/open-store.js';
 import { defaultProfile, PRESETS, type OAuth2Preset, type ProfileMapper } from './provider-presets.js';
 import { JamError } from '../jam-error.js';
@@ -63,7 +64,6 @@ export interface ResolvedOAuth2Options {
   requestTimeoutSeconds: number;
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 // A path segment of the login and callback URLs.
 const PROVIDER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const DEFAULT_SCOPE = 'openid email profile';
@@ -205,25 +205,6 @@ function resolveProvider(path: string, name: string, input: unknown): ResolvedPr
 
 /** A URL option, kept as given: an issuer is compared character for character (no added `/`). */
 function checkUrlOption(path: string, value: unknown): string {
-  checkUrl(path, value);
+  checkHttpsUrl(path, value);
   return value as string;
-}
-
-/** https everywhere; http only on loopback hosts, where nothing crosses a network. */
-function checkUrl(path: string, value: unknown): URL {
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(checkString(path, value));
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-    throw JamError.config(`${path} must be an https:// URL`);
-  }
-  if (parsed.protocol === 'http:' && !LOOPBACK_HOSTS.has(parsed.hostname)) {
-    throw JamError.config(
-      `${path} must use https:// (http:// is accepted only for 127.0.0.1, [::1] and localhost)`,
-    );
-  }
-  return parsed;
 }

@@ -73,7 +73,10 @@ export class OAuth2Service {
     const params = new URLSearchParams(options.query);
     const transaction = await this.#transactions.take(options.browserKey, params.get('state'));
     // Mix-up defence: the callback of one provider never completes a login started at another.
-    if (transaction.provider !== name) throw JamError.oauth2Refused(`login was started for another provider`);
+    if (transaction.provider !== name)
+      throw JamError.oauth2Refused('wrong-provider', 'login was started for another provider', {
+        provider: name,
+      });
     const client = this.#client;
     try {
       const config = await this.#configuration(provider);
@@ -90,7 +93,7 @@ export class OAuth2Service {
         ? await this.#oidcClaims(config, response.access_token, response.claims())
         : await this.#mappedProfile(provider, response.access_token);
       if (typeof claims.sub !== 'string' || claims.sub === '')
-        throw JamError.oauth2Refused(`${name}: the profile has no id`);
+        throw JamError.oauth2Refused('no-subject', `${name}: the profile has no id`, { provider: name });
       return {
         provider: name,
         claims,
@@ -123,7 +126,7 @@ export class OAuth2Service {
     accessToken: string,
     idToken: OpenIdClient.IDToken | undefined,
   ): Promise<OAuth2Claims> {
-    if (idToken === undefined) throw JamError.oauth2Refused('no ID token'); // idTokenExpected already refuses this
+    if (idToken === undefined) throw JamError.oauth2Refused('exchange', 'no ID token'); // idTokenExpected already refuses this
     if (config.serverMetadata().userinfo_endpoint === undefined) return { ...idToken };
     // fetchUserInfo refuses a userinfo response about another `sub`.
     const userinfo = await this.#client.fetchUserInfo(config, accessToken, idToken.sub);

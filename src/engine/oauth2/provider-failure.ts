@@ -7,10 +7,14 @@ import { isJamError, JamError } from '../jam-error.js';
  */
 export function providerFailure(provider: string, err: unknown): JamError {
   if (isJamError(err)) return err;
-  if (isOutage(err)) {
-    return JamError.providerUnavailable(provider, err);
-  }
-  return JamError.oauth2Refused(`${provider}: ${describe(err)}`, err);
+  if (isOutage(err)) return JamError.providerUnavailable(provider, err);
+  const e = err as { name?: unknown; error?: unknown; message?: unknown; cause?: unknown };
+  const error = typeof e?.error === 'string' ? e.error : undefined;
+  // openid-client wraps the specific message (e.g. which claim failed) as the cause; values stay in its fields.
+  const detail = e?.cause instanceof Error ? ` (${e.cause.message})` : '';
+  const message = `${provider}: ${error ? `${error}: ` : ''}${typeof e?.message === 'string' ? e.message : 'error'}${detail}`;
+  const reason = e?.name === 'AuthorizationResponseError' ? 'denied' : 'exchange';
+  return JamError.oauth2Refused(reason, message, { provider, error, cause: err });
 }
 
 function isOutage(err: unknown): boolean {
@@ -22,15 +26,4 @@ function isOutage(err: unknown): boolean {
     e = e.cause as typeof e;
   }
   return false;
-}
-
-/**
- * The OAuth error code and the library's messages (openid-client wraps the specific one, e.g. which claim
- * failed, as the cause); values are kept in the causes' fields, so no token reaches a message.
- */
-function describe(err: unknown): string {
-  const e = err as { error?: unknown; message?: unknown; cause?: unknown };
-  const code = typeof e?.error === 'string' ? `${e.error}: ` : '';
-  const detail = e?.cause instanceof Error ? ` (${e.cause.message})` : '';
-  return `${code}${typeof e?.message === 'string' ? e.message : 'error'}${detail}`;
 }

@@ -3,14 +3,13 @@ import { JamError } from '../jam-error.js';
 import type { JamStore } from '../store/jam-store.js';
 import { openStore } from '../store/open-store.js';
 import { checkSessionData, type SessionData } from './session-data.js';
-import { newSessionId, parseSessionId, storeKeyOf } from './session-id.js';
+import { newSessionId, parseSessionId, storeKeyOf, tagOfSessionId } from './session-id.js';
 import type { ResolvedSessionOptions } from './session-options.js';
 import { SealedSessionId } from './sealed-session-id.js';
+import { SessionTagger } from './session-tagger.js';
 
-/** What the store holds under `s:<sha256(id)>`. */
+/** What the store holds under `s:{<tag>}<sha256(id)>`. */
 interface SessionRecord {
-  /** sha256 of the session key: names the generation this record belongs to. */
-  k: string;
   /** The generation of the session key when the session was created. */
   g: string;
   d: SessionData;
@@ -19,6 +18,7 @@ interface SessionRecord {
 }
 
 interface Loaded {
+  id: Buffer;
   storeKey: string;
   record: SessionRecord;
 }
@@ -32,15 +32,18 @@ const ROLLING_REFRESH_SHARE = 0.1;
 
 /**
  * Server-side sessions for one Jam instance. `clearSessions` needs no atomic store operation, so it holds
- * across processes: every session key has a random "generation" (`g:<sha256(key)>`), each record keeps the
+ * across processes: every session key has a random "generation" (`g:{<tag>}`), each record keeps the
  * generation it read when it was created, a clear writes a new generation, and a record counts only while
  * its generation is the current one. A create that read the generation before a clear is dead after it.
+ * An id starts with the tag of its session key (SessionTagger), so a read fetches the record and its
+ * generation in one store call; the `{…}` around the tag keeps both in one Redis Cluster hash slot.
  */
 export class SessionService {
   readonly #store: JamStore;
   readonly #ttlMs: number;
   readonly #rolling: boolean;
   readonly #sealer?: SealedSessionId;
+  readonly #tagger: SessionTagger;
 
   constructor(options: ResolvedSessionOptions) {
     this.#store = openStore(options.store, {
@@ -52,6 +55,7 @@ export class SessionService {
     this.#ttlMs = options.ttlMs;
     this.#rolling = options.rolling;
     this.#sealer = options.encryptionKey && new SealedSessionId(options.encryptionKey);
+    this.#tagger = new SessionTagger(this.#store, options.encryptionKey);
   }
 
   get ttlSeconds(): number {
@@ -63,10 +67,10 @@ export class SessionService {
   }
 
   async create(sessionKey: string, data: object): Promise<string> {
-    const k = storeKeyOf(checkSessionKey(sessionKey));
     const d = checkSessionData('createSession', data);
-    const g = await this.#generation(k);
-    return this.#write({ k, g, d, w: Date.now() });
+    const tag = await this.#tagger.tag(checkSessionKey(sessionKey));
+    const g = (await this.#store.get<string>(generationKey(tag))) ?? FIRST_GENERATION;
+    return this.#write(tag, { g, d, w: Date.now() });
   }
 
   async get(id: string): Promise<SessionData | null> {
@@ -86,19 +90,19 @@ export class SessionService {
   }
 
   async delete(id: string): Promise<void> {
-    const storeKey = this.#storeKeyOfId(id);
-    if (storeKey !== undefined) await this.#store.delete(storeKey);
+    const bytes = this.#idBytes(id);
+    if (bytes !== undefined) await this.#store.delete(recordKey(bytes));
   }
 
   async clear(sessionKey: string): Promise<void> {
-    const k = storeKeyOf(checkSessionKey(sessionKey));
-    await this.#store.set(`g:${k}`, randomBytes(16).toString('base64url'), FOREVER);
+    const tag = await this.#tagger.tag(checkSessionKey(sessionKey));
+    await this.#store.set(generationKey(tag), randomBytes(16).toString('base64url'), FOREVER);
   }
 
   /** A new id for the same data (same generation: a clear in between ends both); the old id ends at once. */
   async rework(id: string): Promise<string> {
-    const { storeKey, record } = await this.#mustLoad('reworkSession', id);
-    const newId = await this.#write({ ...record, w: Date.now() });
+    const { id: bytes, storeKey, record } = await this.#mustLoad('reworkSession', id);
+    const newId = await this.#write(tagOfSessionId(bytes), { ...record, w: Date.now() });
     try {
       await this.#store.delete(storeKey);
     } catch (err) {
@@ -113,23 +117,23 @@ export class SessionService {
     return this.#store.close();
   }
 
-  async #write(record: SessionRecord): Promise<string> {
-    const id = newSessionId();
-    await this.#store.set(`s:${storeKeyOf(id)}`, record, this.#ttlMs);
+  async #write(tag: Buffer, record: SessionRecord): Promise<string> {
+    const id = newSessionId(tag);
+    await this.#store.set(recordKey(id), record, this.#ttlMs);
     return this.#sealer ? this.#sealer.seal(id) : id.toString('base64url');
   }
 
-  async #generation(k: string): Promise<string> {
-    return (await this.#store.get<string>(`g:${k}`)) ?? FIRST_GENERATION;
-  }
-
-  async #load(id: string): Promise<Loaded | undefined> {
-    const storeKey = this.#storeKeyOfId(id);
-    if (storeKey === undefined) return undefined;
-    const record = await this.#store.get<SessionRecord>(storeKey);
-    if (!isRecord(record)) return undefined;
-    if ((await this.#generation(record.k)) !== record.g) return undefined;
-    return { storeKey, record };
+  /** One store call: the record and the generation of its session key, read together. */
+  async #load(value: string): Promise<Loaded | undefined> {
+    const id = this.#idBytes(value);
+    if (id === undefined) return undefined;
+    const storeKey = recordKey(id);
+    const [record, generation] = await this.#store.getMany<unknown>([
+      storeKey,
+      generationKey(tagOfSessionId(id)),
+    ]);
+    if (!isRecord(record) || (generation ?? FIRST_GENERATION) !== record.g) return undefined;
+    return { id, storeKey, record };
   }
 
   async #mustLoad(method: string, id: string): Promise<Loaded> {
@@ -139,11 +143,23 @@ export class SessionService {
   }
 
   /** Malformed, forged and foreign ids end here, before any store call. */
-  #storeKeyOfId(id: unknown): string | undefined {
+  #idBytes(id: unknown): Buffer | undefined {
     if (typeof id !== 'string') return undefined;
-    const bytes = this.#sealer ? this.#sealer.unseal(id) : parseSessionId(id);
-    return bytes && `s:${storeKeyOf(bytes)}`;
+    return this.#sealer ? this.#sealer.unseal(id) : parseSessionId(id);
   }
+}
+
+/** Redis Cluster hashes only what is inside the first `{…}`: every key of one session key shares a slot. */
+function hashTag(tag: Buffer): string {
+  return `{${tag.toString('base64url')}}`;
+}
+
+function recordKey(id: Buffer): string {
+  return `s:${hashTag(tagOfSessionId(id))}${storeKeyOf(id)}`;
+}
+
+function generationKey(tag: Buffer): string {
+  return `g:${hashTag(tag)}`;
 }
 
 function checkSessionKey(sessionKey: unknown): string {
@@ -159,7 +175,6 @@ function isRecord(value: unknown): value is SessionRecord {
   return (
     typeof r === 'object' &&
     r !== null &&
-    typeof r.k === 'string' &&
     typeof r.g === 'string' &&
     typeof r.w === 'number' &&
     typeof r.d === 'object' &&

@@ -41,6 +41,11 @@ export class MemoryStore {
     return entry.value;
   }
 
+  /** Lets Keyv read a session's record and generation in one call. */
+  getMany(keys: string[]): unknown[] {
+    return keys.map((key) => this.get(key));
+  }
+
   set(key: string, value: unknown, ttlMs?: number): boolean {
     // Deleted first so that the entry moves to the end of the sweep order.
     this.#entries.delete(key);

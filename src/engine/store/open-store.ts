@@ -5,7 +5,11 @@ import { JamStore } from './jam-store.js';
 import { MemoryStore } from './memory-store.js';
 import { JamError } from '../jam-error.js';
 
-/** A Keyv instance, or a URL: `redis://…` / `rediss://…` (needs @keyv/redis), `sqlite://path` (needs @keyv/sqlite). */
+/**
+ * A Keyv instance, or a URL: `redis://…` / `rediss://…` (needs @keyv/redis), a Redis Cluster as
+ * `redis+cluster://host:port,host:port` (any reachable nodes; the rest are discovered), `sqlite://path`
+ * (needs @keyv/sqlite).
+ */
 export type StoreOption = Keyv | string;
 
 export interface OpenStoreOptions {
@@ -23,14 +27,16 @@ export interface OpenStoreOptions {
  */
 const JSON_VALUES = { serialize: JSON.stringify, deserialize: JSON.parse };
 
+const STORE_SCHEMES = ['redis', 'rediss', 'redis+cluster', 'rediss+cluster', 'sqlite'];
+
 /** Checks a `store` option without opening it: a Keyv instance, or a URL of a supported scheme. */
 export function checkStoreOption(path: string, option: unknown): StoreOption {
   if (option instanceof Keyv) return option;
   if (typeof option !== 'string') throw JamError.config(`${path} must be a Keyv instance or a URL string`);
   const scheme = schemeOf(option);
-  if (scheme !== 'redis' && scheme !== 'rediss' && scheme !== 'sqlite') {
+  if (scheme === undefined || !STORE_SCHEMES.includes(scheme)) {
     throw JamError.config(
-      `${path}: unsupported store URL scheme ${scheme ?? '(none)'}; use redis://, rediss:// or sqlite://`,
+      `${path}: unsupported store URL scheme ${scheme ?? '(none)'}; use redis://, rediss://, redis+cluster:// or sqlite://`,
     );
   }
   return option;
@@ -49,7 +55,7 @@ export function openStore(option: StoreOption | undefined, options: OpenStoreOpt
   if (checked instanceof Keyv) return new JamStore(checked, { ...common, owned: false });
   const keyv =
     schemeOf(checked) === 'sqlite'
-      ? openSqlite(checked, options.path)
+      ? openSqlite(checked, timeoutMs, options.path)
       : openRedis(checked, timeoutMs, options.path);
   return new JamStore(keyv, { ...common, owned: true });
 }
@@ -59,12 +65,18 @@ function schemeOf(url: string): string | undefined {
 }
 
 function openRedis(url: string, timeoutMs: number, path: string): Keyv {
-  const { default: KeyvRedis, createClient } = requireOptional<typeof import('@keyv/redis')>(
-    '@keyv/redis',
-    path,
-  );
+  const redis = requireOptional<RedisModule>('@keyv/redis', path);
+  const rootNodes = clusterNodes(url, path);
+  const store = rootNodes ? openCluster(redis, rootNodes, timeoutMs) : openClient(redis, url, timeoutMs);
+  return new Keyv({ store, useKeyPrefix: false, throwOnErrors: true, ...JSON_VALUES });
+}
+
+type RedisModule = typeof import('@keyv/redis');
+type KeyvRedis = InstanceType<RedisModule['default']>;
+
+function openClient(redis: RedisModule, url: string, timeoutMs: number): KeyvRedis {
   let closed = false;
-  const client = createClient({
+  const client = redis.createClient({
     url,
     // Without this, commands queue while Redis is down and a request waits until it returns.
     disableOfflineQueue: true,
@@ -84,19 +96,9 @@ function openRedis(url: string, timeoutMs: number, path: string): Keyv {
     attempting = false;
     if (closed) client.destroy();
   });
-  // KeyvRedis connects on first use, and calls made while that first connection is under way would find the
-  // client not ready and fail (no offline queue). Connect now; calls wait for it, bounded by JamStore.
   const connected = client.connect().catch(() => undefined);
-  const store = new KeyvRedis(client, { throwOnConnectError: true, throwOnErrors: true });
-  const getClient = store.getClient.bind(store);
-  const disconnect = store.disconnect.bind(store);
-  store.getClient = async () => {
-    await connected;
-    // KeyvRedis would silently reconnect a closed client, and that connection would keep the process alive;
-    // checked after the wait too, for calls made before a first connection that close() ended.
-    if (closed) throw new Error('the store has been closed');
-    return getClient();
-  };
+  const store = new redis.default(client, { throwOnConnectError: true, throwOnErrors: true });
+  const disconnect = waitForConnection(store, connected, () => closed);
   store.disconnect = async (force?: boolean) => {
     if (closed) return;
     closed = true;
@@ -106,13 +108,71 @@ function openRedis(url: string, timeoutMs: number, path: string): Keyv {
     if (!attempting) client.destroy();
     else await connected;
   };
-  return new Keyv({ store, useKeyPrefix: false, throwOnErrors: true, ...JSON_VALUES });
+  return store;
 }
 
-function openSqlite(url: string, path: string): Keyv {
-  const { default: KeyvSqlite } = requireOptional<{ default: new (uri: string) => Keyv['store'] }>(
-    '@keyv/sqlite',
-    path,
-  );
-  return new Keyv({ store: new KeyvSqlite(url), throwOnErrors: true, ...JSON_VALUES });
+function openCluster(redis: RedisModule, rootNodes: { url: string }[], timeoutMs: number): KeyvRedis {
+  let closed = false;
+  const client = redis.createCluster({
+    rootNodes,
+    defaults: {
+      // As for one Redis: a call while a node is down fails (bounded by JamStore) instead of queueing.
+      disableOfflineQueue: true,
+      socket: {
+        connectTimeout: timeoutMs,
+        reconnectStrategy: (attempt: number) => !closed && Math.min(100 * 2 ** attempt, 2000),
+      },
+    },
+  });
+  client.on('error', () => {}); // outages surface as rejected calls; reconnection is automatic
+  const connected = client.connect().catch(() => undefined);
+  const store = new redis.default(client, { throwOnConnectError: true, throwOnErrors: true });
+  waitForConnection(store, connected, () => closed);
+  store.disconnect = async () => {
+    if (closed) return;
+    closed = true;
+    // A cluster destroyed while it discovers its nodes would go on to connect them: let that finish first.
+    await connected;
+    if (client.isOpen) client.destroy();
+  };
+  return store;
+}
+
+/**
+ * KeyvRedis connects on first use, and calls made while that first connection is under way would find the
+ * client not ready and fail (no offline queue): calls wait for the connection started at construction, bounded
+ * by JamStore. A closed store stays closed (KeyvRedis would silently reconnect, keeping the process alive).
+ * Answers the adapter's own disconnect.
+ */
+function waitForConnection(store: KeyvRedis, connected: Promise<unknown>, closed: () => boolean) {
+  const getClient = store.getClient.bind(store);
+  store.getClient = async () => {
+    await connected;
+    // Checked after the wait too, for calls made before a first connection that close() ended.
+    if (closed()) throw new Error('the store has been closed');
+    return getClient();
+  };
+  return store.disconnect.bind(store);
+}
+
+/** `redis+cluster://[auth@]host:port,host:port[/…]`: one `redis://` URL per root node; undefined for plain Redis. */
+function clusterNodes(url: string, path: string): { url: string }[] | undefined {
+  if (!/^rediss?\+cluster:/i.test(url)) return undefined;
+  const parts = /^(rediss?)\+cluster:\/\/(?:([^@/]*)@)?([^/?#]+)(.*)$/i.exec(url);
+  if (parts === null)
+    throw JamError.config(`${path}: write a cluster as redis+cluster://host:port,host:port`);
+  const [, scheme, auth, hosts, rest] = parts;
+  return hosts.split(',').map((host) => ({
+    url: `${scheme.toLowerCase()}://${auth === undefined ? '' : `${auth}@`}${host.trim()}${rest}`,
+  }));
+}
+
+function openSqlite(url: string, timeoutMs: number, path: string): Keyv {
+  const { default: KeyvSqlite } = requireOptional<{
+    default: new (options: { uri: string; busyTimeout: number }) => Keyv['store'];
+  }>('@keyv/sqlite', path);
+  // Processes sharing the file take turns writing: a write waits for the lock (within the store timeout)
+  // instead of failing at once with SQLITE_BUSY.
+  const store = new KeyvSqlite({ uri: url, busyTimeout: timeoutMs });
+  return new Keyv({ store, throwOnErrors: true, ...JSON_VALUES });
 }

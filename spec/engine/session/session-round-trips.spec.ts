@@ -1,0 +1,75 @@
+import { expect } from 'chai';
+import { Jam, MemoryStore } from 'koa-jam';
+import Keyv from 'keyv';
+import { commandsBetween, redisCommandCounts } from '../../helpers/redis-commands.js';
+import { STORE_KINDS } from '../../helpers/store-kinds.js';
+
+const READS = 50;
+const SESSION_KEYS = 20;
+
+for (const kind of STORE_KINDS.filter((k) => k.name.startsWith('Redis'))) {
+  describe(`a session read on ${kind.name} is one command`, function () {
+    this.timeout(30_000);
+
+    it(`INFO commandstats counts ${READS} commands for ${READS} getSession calls (record and generation in one MGET)`, async function () {
+      const sut = await kind.open(this);
+      const jam = new Jam({ session: { store: sut.store, storeTimeout: 5000 } });
+      try {
+        // Session keys spread over many hash slots, some cleared, so the reads meet every kind of record.
+        const ids: string[] = [];
+        for (let i = 0; i < SESSION_KEYS; i++) ids.push(await jam.createSession(`user-${i}`, { i }));
+        for (let i = 0; i < SESSION_KEYS; i += 4) await jam.clearSessions(`user-${i}`);
+        ids.push(await jam.createSession('user-0', { i: 0, again: true }));
+        const before = redisCommandCounts(sut.redisPorts!);
+        let found = 0;
+        for (let read = 0; read < READS; read++) {
+          if ((await jam.getSession(ids[read % ids.length])) !== null) found++;
+        }
+        const ran = commandsBetween(before, redisCommandCounts(sut.redisPorts!));
+        expect(ran).to.deep.equal({ mget: READS });
+        expect(found, 'cleared sessions read as absent, the others as present').to.be.within(1, READS - 1);
+      } finally {
+        await jam.close();
+        await sut.close();
+      }
+    });
+  });
+}
+
+describe('a session read on the memory store is one store call', () => {
+  it('getSession calls the store once, whether the session exists, was cleared or never was', async () => {
+    const store = new MemoryStore();
+    const calls: string[] = [];
+    let inside = 0; // only the calls Keyv makes, not getMany's own reads of each key
+    for (const method of ['get', 'getMany', 'set', 'delete'] as const) {
+      const original = store[method].bind(store) as (...args: unknown[]) => unknown;
+      (store as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+        if (inside === 0) calls.push(method);
+        inside++;
+        try {
+          return original(...args);
+        } finally {
+          inside--;
+        }
+      };
+    }
+    const keyv = new Keyv({ store });
+    const jam = new Jam({ session: { store: keyv } });
+    try {
+      const live = await jam.createSession('alice', { user: 1 });
+      const cleared = await jam.createSession('bob', { user: 2 });
+      await jam.clearSessions('bob');
+      const carol = await jam.createSession('carol', {});
+      // Another random part (the last character only carries 2 bits: changing it could make a non-canonical id).
+      const unknown = carol.slice(0, 30) + (carol[30] === 'A' ? 'B' : 'A') + carol.slice(31);
+      calls.length = 0;
+      expect(await jam.getSession(live)).to.deep.equal({ user: 1 });
+      expect(await jam.getSession(cleared)).to.equal(null);
+      expect(await jam.getSession(unknown)).to.equal(null);
+      expect(calls).to.deep.equal(['getMany', 'getMany', 'getMany']);
+    } finally {
+      await jam.close();
+      await keyv.disconnect();
+    }
+  });
+});
