@@ -32,6 +32,8 @@ export interface VerifyingKey {
 /** Where verification keys come from: the configured keys, or a remote JWK Set (RemoteKeySet). */
 export interface JwtKeySource {
   readonly signing?: SigningKey;
+  /** The algorithm of every verifying key, when it is known to be one (a remote set may change). */
+  readonly onlyAlg?: JwtAlgorithm;
   /** The key a token must be verified with; throws ERR_JWT_INVALID (check `kid` or `alg`) when there is none. */
   verifierFor(token: string): VerifyingKey | Promise<VerifyingKey>;
   jwks(): JwkSet;
@@ -49,12 +51,16 @@ const KEY_OPTIONS = ['kid', 'alg', 'secretKey', 'privateKey', 'publicKey'] as co
  */
 export class JwtKeySet implements JwtKeySource {
   readonly signing?: SigningKey;
+  /** The algorithm of every verifying key, when they all have one. */
+  readonly onlyAlg?: JwtAlgorithm;
   readonly #single?: VerifyingKey;
   readonly #byKid?: Map<string, VerifyingKey>;
   #jwks?: JwkSet;
 
   private constructor(signing: SigningKey | undefined, verifying: VerifyingKey[], keyed: boolean) {
     this.signing = signing;
+    const algs = new Set(verifying.map(({ alg }) => alg));
+    if (algs.size === 1) this.onlyAlg = [...algs][0];
     if (keyed) this.#byKid = new Map(verifying.map((entry) => [entry.kid!, entry]));
     else this.#single = verifying[0];
   }

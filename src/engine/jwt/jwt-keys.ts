@@ -43,6 +43,12 @@ function buildSecretKey(alg: JwtAlgorithm, input: KeyInput | undefined, path: st
       throw JamError.config(`${path}.secretKey for ${alg} must be a secret key, got a ${input.type} key`);
     key = input;
   } else {
+    if (isKeyText(input)) {
+      // The classic set-up of HMAC/RSA key confusion: a public key is no secret.
+      throw JamError.config(
+        `${path}.secretKey for ${alg} is a PEM or DER key, not a secret: an HMAC secret must be random bytes`,
+      );
+    }
     key = createSecretKey(typeof input === 'string' ? Buffer.from(input, 'utf8') : input);
   }
   const min = minimumSecretBytes(alg);
@@ -53,6 +59,17 @@ function buildSecretKey(alg: JwtAlgorithm, input: KeyInput | undefined, path: st
     );
   }
   return { signingKey: key, verifyingKey: key };
+}
+
+/** True when `input` parses as a key (PEM or DER, public or private). */
+function isKeyText(input: string | Buffer): boolean {
+  if (typeof input === 'string' && input.includes('-----BEGIN')) return true;
+  try {
+    createPublicKey(typeof input === 'string' ? input : { key: input, format: 'der', type: 'spki' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function buildKeyPair(

@@ -33,8 +33,11 @@ export interface JwtOptions {
   audience?: string | string[];
   /** Seconds of clock skew accepted for `exp`, `nbf` and `iat`. */
   clockTolerance?: number;
-  /** Cache verified tokens in process (LRU); a hit still runs the list check. */
-  cache?: boolean | { maxEntries?: number };
+  /**
+   * Cache verified tokens in process (LRU, bounded in entries and in estimated heap bytes); a hit still runs
+   * the list check.
+   */
+  cache?: boolean | { maxEntries?: number; maxBytes?: number };
   /** Longest token accepted; longer ones are refused before any parsing or crypto. */
   maxTokenLength?: number;
   /** A black or white list of tokens, in memory or on a shared store. */
@@ -58,11 +61,13 @@ export interface ResolvedJwtOptions {
   issuer?: string;
   audience?: string | string[];
   clockTolerance: number;
-  cacheSize: number;
+  /** Absent when the cache is off. */
+  cache?: { maxEntries: number; maxBytes: number };
   maxTokenLength: number;
 }
 
-const DEFAULT_CACHE_SIZE = 10_000;
+/** 10,000 typical tokens take about 8 MB; 64 MiB also holds 10,000 payloads of 6 KB, or ~650 hostile ones. */
+const DEFAULT_CACHE = { maxEntries: 10_000, maxBytes: 64 * 2 ** 20 };
 const keyInput = (_path: string, value: unknown) => value as KeyInput; // checked when the keys are built
 
 /** The `jwt` options, declared once (docs/jwt.md shows them). */
@@ -103,9 +108,9 @@ export const JWT_OPTIONS = {
     check: checkNonNegativeNumber,
   },
   cache: {
-    doc: `verified-token cache: \`true\`, \`false\`, or \`{ maxEntries }\` (default ${DEFAULT_CACHE_SIZE.toLocaleString('en')}).`,
+    doc: 'verified-token cache: `true`, `false`, or `{ maxEntries, maxBytes }` (defaults 10,000 entries, 64 MiB of estimated heap).',
     default: true,
-    check: cacheSize,
+    check: resolveCache,
   },
   maxTokenLength: {
     doc: 'longer tokens are refused before any parsing or crypto.',
@@ -170,7 +175,7 @@ export function resolveJwtOptions(
   } else {
     keySet = JwtKeySet.fromList(options.alg, keys);
   }
-  return { ...options, keys: keySet, list, cacheSize: cache };
+  return { ...options, keys: keySet, list, cache };
 }
 
 function checkAudience(path: string, value: unknown): string | string[] {
@@ -180,11 +185,19 @@ function checkAudience(path: string, value: unknown): string | string[] {
   throw JamError.config(`${path} must be a non-empty string or array of strings`);
 }
 
-/** `jwt.cache` as the number of entries the cache keeps (0: off). */
-function cacheSize(path: string, cache: unknown): number {
-  if (typeof cache !== 'object' || cache === null) return checkBoolean(path, cache) ? DEFAULT_CACHE_SIZE : 0;
-  const { maxEntries = DEFAULT_CACHE_SIZE } = checkSection(path, cache, ['maxEntries']);
-  return checkPositiveNumber(`${path}.maxEntries`, maxEntries, { integer: true });
+/** `jwt.cache` as the cache's bounds, or undefined when it is off. */
+function resolveCache(path: string, cache: unknown): ResolvedJwtOptions['cache'] {
+  if (typeof cache !== 'object' || cache === null)
+    return checkBoolean(path, cache) ? DEFAULT_CACHE : undefined;
+  const { maxEntries = DEFAULT_CACHE.maxEntries, maxBytes = DEFAULT_CACHE.maxBytes } = checkSection(
+    path,
+    cache,
+    ['maxEntries', 'maxBytes'],
+  );
+  return {
+    maxEntries: checkPositiveNumber(`${path}.maxEntries`, maxEntries, { integer: true }),
+    maxBytes: checkPositiveNumber(`${path}.maxBytes`, maxBytes, { integer: true }),
+  };
 }
 
 /** `jwt.algorithms`: asymmetric ones only, a JWK Set never holds a secret key. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { JamError } from '../jam-error.js';
 import type { JamPayload } from '../jam-payload.js';
 import type { JwtList } from './jwt-list.js';
-import type { JwtService } from './jwt-service.js';
+import { REFRESH_TYP, type JwtService } from './jwt-service.js';
 
 export interface TokenPair {
   accessToken: string;
@@ -61,7 +61,10 @@ export class TokenPairs {
     });
     const refresh = claims('refresh', this.#refreshExpire);
     await list.record(refresh);
-    return { accessToken: this.#jwt.sign(claims('access')), refreshToken: this.#jwt.sign(refresh) };
+    return {
+      accessToken: this.#jwt.sign(claims('access')),
+      refreshToken: this.#jwt.sign(refresh, REFRESH_TYP),
+    };
   }
 
   #needList(method: string): JwtList {

@@ -61,7 +61,7 @@ export class JamStore {
   async set(key: string, value: unknown, ttlMs: number): Promise<void> {
     const encoded = encode(value);
     const stored = await this.#bounded('write', () =>
-      this.#keyv.set(this.#options.prefix + key, encoded, ttlMs),
+      this.#keyv.set(this.#options.prefix + key, encoded, wholeMs(ttlMs)),
     );
     if (stored === false)
       throw JamError.storeUnavailable(this.#options.purpose, 'write', 'the store refused the write');
@@ -76,8 +76,9 @@ export class JamStore {
    * until deleted). Atomic across processes on Redis (SET NX) and SQLite (one conditional INSERT); on other
    * stores the calls are serialized within this process only.
    */
-  claim(key: string, ttlMs: number, value: unknown = true): Promise<boolean> {
+  claim(key: string, fractionalTtlMs: number, value: unknown = true): Promise<boolean> {
     const full = this.#options.prefix + key;
+    const ttlMs = wholeMs(fractionalTtlMs);
     const { sqlite, redis } = { sqlite: this.#sqlite, redis: this.#redis };
     const encoded = encode(value);
     const expires = ttlMs > 0 ? Date.now() + ttlMs : undefined;
@@ -167,19 +168,14 @@ export class JamStore {
     return this.#firstConnection;
   }
 
+  /** What set() wrote; a value that is not JSON text was written before koa-jam encoded its values. */
   #decode<T>(stored: unknown): T {
+    if (typeof stored !== 'string') return stored as T;
     try {
-      if (typeof stored === 'string') return JSON.parse(stored) as T;
+      return JSON.parse(stored) as T;
     } catch {
-      // not koa-jam's JSON: below
+      return stored as T; // an earlier generation entry: a bare random string
     }
-    // Damaged or foreign data under koa-jam's prefix. Not read as absent: an unreadable session generation
-    // read as absent would bring back the sessions a clearSessions ended.
-    throw JamError.storeUnavailable(
-      this.#options.purpose,
-      'read',
-      'a stored value is not what koa-jam wrote',
-    );
   }
 }
 
@@ -189,6 +185,11 @@ export class JamStore {
  */
 function encode(value: unknown): string {
   return JSON.stringify(value);
+}
+
+/** TTLs come from seconds that may be fractional (`clockTolerance`, `ttl`); Redis takes only whole PX. */
+function wholeMs(ttlMs: number): number {
+  return Math.ceil(ttlMs);
 }
 
 /** The part of @keyv/redis's adapter JamStore needs (duck-typed: the adapter is an optional peer). */

@@ -2,6 +2,7 @@ import Keyv from 'keyv';
 import { checkPositiveNumber } from '../../shared/option-checks.js';
 import { requireOptional } from '../config/require-optional.js';
 import { JamStore } from './jam-store.js';
+import { evictionProblem } from './redis-eviction.js';
 import { MemoryStore } from './memory-store.js';
 import { JamError } from '../jam-error.js';
 
@@ -72,6 +73,7 @@ function openRedis(url: string, timeoutMs: number, path: string): Keyv {
 }
 
 type RedisModule = typeof import('@keyv/redis');
+const CLOSED = 'the store has been closed';
 type KeyvRedis = InstanceType<RedisModule['default']>;
 
 function openClient(redis: RedisModule, url: string, timeoutMs: number): KeyvRedis {
@@ -92,13 +94,20 @@ function openClient(redis: RedisModule, url: string, timeoutMs: number): KeyvRed
   let attempting = true;
   client.on('reconnecting', () => (attempting = true));
   client.on('error', () => (attempting = false));
+  // Checked on every connection; a Redis that may evict koa-jam's keys fails every call (fail closed).
+  let evicting: string | undefined;
+  let checked = Promise.resolve();
   client.on('ready', () => {
     attempting = false;
     if (closed) client.destroy();
+    else checked = evictionProblem(client).then((problem) => void (evicting = problem));
   });
-  const connected = client.connect().catch(() => undefined);
+  const connected = client
+    .connect()
+    .then(() => checked)
+    .catch(() => undefined);
   const store = new redis.default(client, { throwOnConnectError: true, throwOnErrors: true });
-  const disconnect = waitForConnection(store, connected, () => closed);
+  const disconnect = waitForConnection(store, connected, () => (closed ? CLOSED : evicting));
   store.disconnect = async (force?: boolean) => {
     if (closed) return;
     closed = true;
@@ -127,7 +136,7 @@ function openCluster(redis: RedisModule, rootNodes: { url: string }[], timeoutMs
   client.on('error', () => {}); // outages surface as rejected calls; reconnection is automatic
   const connected = client.connect().catch(() => undefined);
   const store = new redis.default(client, { throwOnConnectError: true, throwOnErrors: true });
-  waitForConnection(store, connected, () => closed);
+  waitForConnection(store, connected, () => (closed ? CLOSED : undefined));
   store.disconnect = async () => {
     if (closed) return;
     closed = true;
@@ -141,15 +150,16 @@ function openCluster(redis: RedisModule, rootNodes: { url: string }[], timeoutMs
 /**
  * KeyvRedis connects on first use, and calls made while that first connection is under way would find the
  * client not ready and fail (no offline queue): calls wait for the connection started at construction, bounded
- * by JamStore. A closed store stays closed (KeyvRedis would silently reconnect, keeping the process alive).
- * Answers the adapter's own disconnect.
+ * by JamStore. A closed store stays closed (KeyvRedis would silently reconnect, keeping the process alive),
+ * and so does one `refusal` names (it says why). Answers the adapter's own disconnect.
  */
-function waitForConnection(store: KeyvRedis, connected: Promise<unknown>, closed: () => boolean) {
+function waitForConnection(store: KeyvRedis, connected: Promise<unknown>, refusal: () => string | undefined) {
   const getClient = store.getClient.bind(store);
   store.getClient = async () => {
     await connected;
     // Checked after the wait too, for calls made before a first connection that close() ended.
-    if (closed()) throw new Error('the store has been closed');
+    const refused = refusal();
+    if (refused !== undefined) throw new Error(refused);
     return getClient();
   };
   return store.disconnect.bind(store);
