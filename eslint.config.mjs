@@ -32,7 +32,7 @@ const forbidden = (...groups) => ({
   ],
 });
 export default tseslint.config(
-  { ignores: ['dist/', 'build/', 'node_modules/', 'bench/results/', 'coverage/'] },
+  { ignores: ['dist/', 'build/', 'node_modules/', 'bench/results/', 'coverage/', 'docs/api/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

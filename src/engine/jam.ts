@@ -151,7 +151,12 @@ export class Jam {
   }
 
   /** The session lifetime in seconds and whether reads extend it, for cookies. */
-  sessionLifetime(): { ttl: number; rolling: boolean } {
+  sessionLifetime(): {
+    /** Session lifetime in seconds. */
+    ttl: number;
+    /** Whether requests move the expiry forward. */
+    rolling: boolean;
+  } {
     const service = this.#sessionService();
     return { ttl: service.ttlSeconds, rolling: service.rolling };
   }

@@ -3,6 +3,7 @@ import { JamError } from '../engine/jam-error.js';
 import { resolveSection, type OptionsSchema } from '../shared/options-schema.js';
 import { respondAuthFailure } from './auth-failure.js';
 
+/** Options of `jamCsrf`. */
 export interface JamCsrfOptions {
   /**
    * Only requests carrying one of these cookies are checked: a credential in a header cannot be forged

@@ -6,6 +6,7 @@ import { checkNonNegativeNumber } from '../shared/option-checks.js';
 import { resolveSection, type OptionsSchema } from '../shared/options-schema.js';
 import { assertJam } from './jam-context.js';
 
+/** Options of `jamJwks`. */
 export interface JamJwksOptions {
   /** The path answered. */
   path?: string;

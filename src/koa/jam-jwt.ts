@@ -13,6 +13,7 @@ import {
   type TokenResolver,
 } from './token-resolvers.js';
 
+/** Where `jamJwt` looks for the token: the cookie when `cookieName` is set, then `Bearer <token>` in `headerName`. */
 export interface JamJwtOptions extends CredentialSources {
   /** Where to look for the token, first match wins; replaces headerName/cookieName when given. */
   resolvers?: TokenResolver[];

@@ -8,6 +8,7 @@ import { resolveSection, type OptionsSchema } from '../shared/options-schema.js'
 import { assertJam } from './jam-context.js';
 import { respondAuthFailure } from './auth-failure.js';
 
+/** Options of `jamOAuth2`. */
 export interface JamOAuth2Options {
   /** `GET <prefix>/<provider>/login` and `GET <prefix>/<provider>/callback`. */
   prefix?: string;

@@ -13,6 +13,7 @@ import type {
 import { assertJam } from './jam-context.js';
 import { readJsonBody } from './read-json-body.js';
 
+/** @inline */
 type Awaitable<T> = T | Promise<T>;
 
 export interface JamPasskeysOptions extends PasskeyCredentialLookup {

@@ -4,6 +4,7 @@ import { JamError } from '../engine/jam-error.js';
 /** The SameSite values a session cookie may take. */
 export const SAME_SITE = ['lax', 'strict', 'none'] as const;
 
+/** Attributes of the session cookie; it is always HttpOnly, and Secure over HTTPS. */
 export interface SessionCookieOptions {
   /** Default `sessionId`. */
   cookieName?: string;
@@ -11,6 +12,7 @@ export interface SessionCookieOptions {
   maxAge?: number;
   /** Default `/`. */
   path?: string;
+  /** Default none: the cookie goes to this host only. */
   domain?: string;
   /** Default `lax`: sent on top-level navigations from other sites, never on their subrequests or forms' POSTs. */
   sameSite?: (typeof SAME_SITE)[number];

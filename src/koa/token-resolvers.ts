@@ -7,6 +7,7 @@ export type TokenResolver = (ctx: Context) => string | undefined;
 // RFC 6750 §2.1 / RFC 7235: case-insensitive scheme, one or more spaces, then the credential.
 const BEARER = /^bearer +([^\s]+) *$/i;
 
+/** The named cookie; an empty one is no token. */
 export function fromCookie(name: string): TokenResolver {
   return (ctx) => ctx.cookies.get(name) || undefined;
 }

@@ -8,6 +8,7 @@ import { unauthenticatedStatus } from '../koa/auth-failure.js';
 import { authHttpError } from './auth-http-error.js';
 import { loadUser, type LoadUser } from './load-user.js';
 
+/** Options of `jamAuthorizationChecker`. */
 export interface JamAuthorizationOptions<U = JamStatePayload> {
   /** The payload claim holding the user's roles: a string or an array of strings. */
   rolesClaim?: string;

@@ -5,6 +5,7 @@ import { resolveSection, type OptionsSchema } from '../shared/options-schema.js'
 import type { JamStatePayload } from '../koa/koa-state.js';
 import { loadUser, type LoadUser } from './load-user.js';
 
+/** Options of `jamCurrentUserChecker`. */
 export interface JamCurrentUserOptions<U = JamStatePayload> {
   /** Makes the user of the payload; pass the same function to jamAuthorizationChecker to share its result. */
   load?: LoadUser<U>;

@@ -15,6 +15,10 @@ export const JWT_ALGORITHMS = [
   'PS512',
 ] as const;
 
+/**
+ * A JWS algorithm (RFC 7518 §3.1) koa-jam signs and verifies with; `none` is not one.
+ * @useDeclaredType
+ */
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
 export function isHmac(alg: JwtAlgorithm): boolean {

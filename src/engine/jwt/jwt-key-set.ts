@@ -11,15 +11,27 @@ export interface JwtKeyOptions {
   kid: string;
   /** Default: `jwt.alg`. */
   alg?: JwtAlgorithm;
+  /** HS* secret, as `jwt.secretKey`. */
   secretKey?: KeyInput;
+  /** PEM or KeyObject, as `jwt.privateKey`: this key can sign. */
   privateKey?: KeyInput;
+  /** PEM or KeyObject, as `jwt.publicKey`: this key only verifies. */
   publicKey?: KeyInput;
 }
 
 /** A public JWK as published in the JWK Set (RFC 7517). */
-export type PublicJwk = JsonWebKey & { kid?: string; alg: JwtAlgorithm; use: 'sig' };
+export type PublicJwk = JsonWebKey & {
+  /** The key's `kid` in `jwt.keys`; absent with the single-key options. */
+  kid?: string;
+  /** The one algorithm tokens signed with this key may use. */
+  alg: JwtAlgorithm;
+  /** Always `sig`: the keys sign tokens. */
+  use: 'sig';
+};
 
+/** The public JWK Set of an instance (RFC 7517 §5), as `jam.jwks()` returns and `jamJwks` serves it. */
 export interface JwkSet {
+  /** The asymmetric keys; secret (HS*) keys are never published. */
   keys: PublicJwk[];
 }
 

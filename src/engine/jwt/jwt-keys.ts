@@ -10,6 +10,10 @@ import {
 import { asymmetricKeyProblem, isHmac, minimumSecretBytes, type JwtAlgorithm } from './jwt-algorithms.js';
 import { JamError } from '../jam-error.js';
 
+/**
+ * A key: a string (PEM, or an HS* secret used as its UTF-8 bytes), a Buffer, or a `KeyObject`.
+ * @inline
+ */
 export type KeyInput = string | Buffer | KeyObject;
 
 /** The KeyObjects one algorithm signs and verifies with; `signingKey` is absent on a verify-only instance. */

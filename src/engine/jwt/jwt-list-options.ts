@@ -4,6 +4,7 @@ import { checkStoreOption, type StoreOption } from '../store/open-store.js';
 
 /** `jwt.list`: a black list refuses revoked tokens, a white list accepts only the tokens it recorded. */
 export interface JwtListOptions {
+  /** `black`: refuse revoked tokens. `white`: accept only the tokens `genJwtToken` recorded. */
   type: 'black' | 'white';
   /** A Keyv, or a URL (`redis://…` shares the list between processes). */
   store?: StoreOption;

@@ -18,11 +18,13 @@ import { VerifiedTokenCache, type CacheStats } from './verified-token-cache.js';
  */
 export const REFRESH_TYP = 'refresh+jwt';
 
+/** Options of `jam.makePayload`. */
 export interface MakePayloadOptions {
   /** Lifetime in seconds, instead of the configured `expire`. */
   exp?: number;
 }
 
+/** Options of `jam.verifyJwtToken`. */
 export interface VerifyJwtOptions {
   /** Reject expired tokens and tokens without `exp`. Default true. */
   checkExp?: boolean;

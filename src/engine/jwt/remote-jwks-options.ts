@@ -3,7 +3,10 @@ import { resolveSection, type OptionsSchema } from '../../shared/options-schema.
 import { checkHttpsUrl } from '../config/check-https-url.js';
 import { JamError } from '../jam-error.js';
 
-/** `jwt.jwks`: verify tokens against an identity provider's published keys; defaults: `JWT_JWKS_OPTIONS`. */
+/**
+ * `jwt.jwks`: verify tokens against an identity provider's published keys; defaults: `JWT_JWKS_OPTIONS`.
+ * @inline
+ */
 export interface RemoteJwksOptions {
   /** The JWK Set URL, e.g. `https://idp.example.com/.well-known/jwks.json`. */
   uri?: string;

@@ -4,8 +4,11 @@ import type { JamPayload } from '../jam-payload.js';
 import type { JwtList } from './jwt-list.js';
 import { REFRESH_TYP, type JwtService } from './jwt-service.js';
 
+/** What `genTokenPair` and `refreshTokenPair` return: the two tokens of one login. */
 export interface TokenPair {
+  /** Lives `jwt.expire` seconds; sent with requests. */
   accessToken: string;
+  /** Lives `jwt.refreshExpire` seconds; spent by `refreshTokenPair`, only once. */
   refreshToken: string;
 }
 

@@ -8,13 +8,19 @@ interface Entry {
   bytes: number;
 }
 
+/** What `jam.jwtCacheStats()` reports of the verified-token cache. */
 export interface CacheStats {
+  /** Tokens cached now. */
   size: number;
+  /** The bound (`jwt.cache.maxEntries`). */
   maxEntries: number;
   /** Estimated heap bytes the entries hold (payloads, keys and bookkeeping). */
   bytes: number;
+  /** The byte bound (`jwt.cache.maxBytes`). */
   maxBytes: number;
+  /** Verifications answered from the cache. */
   hits: number;
+  /** Verifications that checked a signature. */
   misses: number;
 }
 

@@ -22,7 +22,19 @@ export interface AttemptLimits {
 }
 
 /** The outcome of one check: the accepted factor, or the reason for refusing. */
-export type OtpCheck = { valid: true; factor: number } | { valid: false; error: JamError };
+export type OtpCheck =
+  | {
+      /** The code was accepted. */
+      valid: true;
+      /** The accepted TOTP step or HOTP counter (store `factor + 1` as the next HOTP counter). */
+      factor: number;
+    }
+  | {
+      /** The code was refused. */
+      valid: false;
+      /** Why: `ERR_OTP_INVALID`, `ERR_OTP_REPLAYED` or `ERR_OTP_LOCKED`. */
+      error: JamError;
+    };
 
 /**
  * Replay and guessing limits for one principal (`sessionKey`): an accepted factor is never accepted again

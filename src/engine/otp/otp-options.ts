@@ -5,7 +5,15 @@ import { JamError } from '../jam-error.js';
 
 export const OTP_TYPES = ['totp', 'hotp'] as const;
 export const OTP_DIGESTS = ['sha1', 'sha256', 'sha512'] as const;
+/**
+ * `totp` (RFC 6238, time-based) or `hotp` (RFC 4226, counter-based).
+ * @useDeclaredType
+ */
 export type OtpType = (typeof OTP_TYPES)[number];
+/**
+ * The HMAC hash of the codes; SHA-1 is what every authenticator app supports.
+ * @useDeclaredType
+ */
 export type OtpDigest = (typeof OTP_DIGESTS)[number];
 
 /** Accepting more steps than this makes guessing easier and every check slower. */

@@ -8,6 +8,7 @@ import { buildOtpUri, type OtpUriOptions } from './otp-uri.js';
 import type { JamStore } from '../store/jam-store.js';
 import { openStore } from '../store/open-store.js';
 
+/** Options of `jam.verifyOtpCode` and `jam.checkOtpCode`. */
 export interface VerifyOtpOptions {
   /** TOTP: the unix time in seconds (default now). HOTP: the counter the code should be at (required). */
   factor?: number;

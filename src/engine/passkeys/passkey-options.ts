@@ -4,6 +4,10 @@ import { checkStoreOption, type StoreOption } from '../store/open-store.js';
 import { JamError } from '../jam-error.js';
 
 export const USER_VERIFICATION = ['required', 'preferred', 'discouraged'] as const;
+/**
+ * Whether the authenticator must verify the user (PIN, biometrics): WebAuthn's `userVerification`.
+ * @useDeclaredType
+ */
 export type PasskeyUserVerification = (typeof USER_VERIFICATION)[number];
 
 /**

@@ -10,6 +10,7 @@ import { JamError } from '../jam-error.js';
  * A Keyv instance, or a URL: `redis://…` / `rediss://…` (needs @keyv/redis), a Redis Cluster as
  * `redis+cluster://host:port,host:port` (any reachable nodes; the rest are discovered), `sqlite://path`
  * (needs @keyv/sqlite).
+ * @inline
  */
 export type StoreOption = Keyv | string;
 
