@@ -33,19 +33,34 @@ export interface JamPasskeysOptions extends PasskeyCredentialLookup {
 
 const callback = (doc: string, required: boolean) => ({ doc, required, check: checkFunction });
 
-/** The jamPasskeys options, declared once. */
+/** The jamPasskeys options, declared once (docs/passkeys.md shows them). */
 export const JAM_PASSKEYS_OPTIONS = {
-  prefix: { doc: 'where the four JSON routes live', default: '/passkeys', check: checkString },
+  prefix: { doc: 'where the four routes live', default: '/passkeys', check: checkString },
   findUser: callback(
-    '`(ctx)`: the signed-in user adding a passkey, or null (registration answers 401)',
+    '`(ctx) => PasskeyUser \\| null`: the signed-in user adding a passkey (null answers 401)',
     true,
   ),
-  listCredentials: callback("`(userId)`: a user's passkeys", true),
-  findCredential: callback('`(credentialId)`: a stored passkey, or null', true),
-  saveCredential: callback('`(credential)`: stores a new or updated passkey', true),
-  findUserId: callback('`(name)`: the user id of a sign-in that names the account, or null', false),
-  onRegistered: callback('`(ctx, credential)`: called after a new passkey was saved', false),
-  onLogin: callback('`(ctx, login)`: a verified sign-in; start the session here', true),
+  listCredentials: callback(
+    '`(userId) => Promise<PasskeyCredential[]>`: excluded at registration, offered at named sign-in',
+    true,
+  ),
+  findCredential: callback(
+    '`(id) => Promise<PasskeyCredential \\| null>`: the credential a sign-in names',
+    true,
+  ),
+  saveCredential: callback(
+    '`(credential) => Promise<void>`: a new passkey, or one with its new counter after a sign-in',
+    true,
+  ),
+  findUserId: callback(
+    '`(name) => string \\| null`: lets a sign-in name the account (`{ "username": ... }`)',
+    false,
+  ),
+  onRegistered: callback('`(ctx, credential)`: after a new passkey was saved', false),
+  onLogin: callback(
+    "`(ctx, { userId, credential })`: start the user's session here; may set `ctx.body`",
+    true,
+  ),
 } as const satisfies OptionsSchema;
 
 /** Browser answers are a few KB; anything far larger is not one. */
@@ -60,6 +75,7 @@ const BODY_LIMIT = 64 * 1024;
 export function jamPasskeys(jam: Jam, options: JamPasskeysOptions): Middleware {
   assertJam('jamPasskeys', jam);
   const prefix = resolveSection('jamPasskeys', JAM_PASSKEYS_OPTIONS, options).prefix.replace(/\/$/, '');
+  jam.passkeyRelyingParty(); // fails fast when passkeys are not configured
   const lookup: PasskeyCredentialLookup = {
     findCredential: (id) => options.findCredential(id),
     saveCredential: (credential) => options.saveCredential(credential),
