@@ -77,7 +77,8 @@ export class Jam {
 
   /**
    * The verified, frozen payload; throws JamError (ERR_JWT_INVALID, ERR_JWT_EXPIRED, ERR_JWT_REVOKED,
-   * ERR_STORE_UNAVAILABLE when the list store is down, ...) otherwise. Refresh tokens are refused.
+   * ERR_STORE_UNAVAILABLE when the list store is down, ERR_PROVIDER_UNAVAILABLE when a `jwt.jwks` provider was
+   * never reached, ...) otherwise. Refresh tokens are refused.
    */
   async verifyJwtToken<T extends JamPayload = JamPayload>(
     token: string,

@@ -36,8 +36,8 @@ export class JwtList {
 
   /**
    * ERR_JWT_REVOKED when the list or a subject cutoff refuses the token, ERR_STORE_UNAVAILABLE on an outage.
-   * The token's entry and its subject's cutoff are read at once: on Redis the two GETs leave in one pipeline
-   * (one round trip, and no cross-slot MGET on a cluster).
+   * The token's entry and its subject's cutoff are read at once: two GETs in flight together (no extra round
+   * trip of latency, and no cross-slot MGET on a cluster).
    */
   async check(payload: JamPayload): Promise<void> {
     // Promise.all: an outage of one read never leaves the other's rejection unhandled.
