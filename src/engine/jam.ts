@@ -272,9 +272,10 @@ export class Jam {
   }
 
   #authzPolicy(): PermissionPolicy {
-    if (this.#authz === undefined)
-      throw JamError.config('permissions are not configured: add an `authz` section to the Jam config');
-    return this.#authz;
+    return configured(
+      this.#authz,
+      'permissions are not configured: add an `authz` section to the Jam config',
+    );
   }
 
   #otpService(): OtpService {
