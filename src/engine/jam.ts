@@ -202,6 +202,11 @@ export class Jam {
     return this.#oauth2Service().completeLogin(provider, options);
   }
 
+  /** The relying party passkeys are made for: its id, name and the origins answers may come from. */
+  passkeyRelyingParty(): { id: string; name: string; origins: string[] } {
+    return this.#passkeyService().relyingParty();
+  }
+
   /** Options for `navigator.credentials.create()` to add a passkey for `user`, excluding the ones they have. */
   async passkeyRegistrationOptions(
     user: PasskeyUser,

@@ -53,6 +53,7 @@ const BODY_LIMIT = 64 * 1024;
 export function jamPasskeys(jam: Jam, options: JamPasskeysOptions): Middleware {
   assertJam('jamPasskeys', jam);
   checkSection('jamPasskeys', options, KNOWN);
+  jam.passkeyRelyingParty(); // fails fast when passkeys are not configured
   const prefix = checkString('jamPasskeys.prefix', options.prefix ?? '/passkeys').replace(/\/$/, '');
   for (const name of ['findUser', 'listCredentials', 'findCredential', 'saveCredential', 'onLogin'] as const)
     checkFunction(`jamPasskeys.${name}`, options[name]);

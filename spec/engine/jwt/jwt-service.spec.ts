@@ -327,6 +327,18 @@ describe('JWT', () => {
           expect(await jam.verifyJwtToken(twin)).to.include({ sub: 'ann' });
           expect(jam.jwtCacheStats()).to.include({ size: 1, hits: 1, misses: 1 });
           expect(await jamFor(alg, { cache: false }).verifyJwtToken(twin)).to.include({ sub: 'ann' });
+          // The other order: a high-S token (another signer's) first, then its twin.
+          const fresh = jamFor(alg);
+          await fresh.verifyJwtToken(twin);
+          await fresh.verifyJwtToken(token);
+          expect(fresh.jwtCacheStats()).to.include({ size: 1, hits: 1 });
+          // koa-jam signs low-S only: the twin is always the high-S one.
+          for (let n = 0; n < 8; n++) {
+            const mine = await jam.genJwtToken(jam.makePayload({ n }));
+            const signature = Buffer.from(mine.slice(mine.lastIndexOf('.') + 1), 'base64url');
+            const s = BigInt(`0x${signature.subarray(signature.length / 2).toString('hex')}`);
+            expect(s <= BigInt(`0x${ORDERS[alg]}`) / 2n, `token ${n}`).to.equal(true);
+          }
         });
       }
 

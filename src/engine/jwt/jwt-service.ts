@@ -87,7 +87,9 @@ export class JwtService {
       // Signed as serialised here: jsonwebtoken adds an iat to object payloads, and throws on claims named like
       // members of Object.prototype (`constructor`, `__proto__`), which are valid claim names.
       const header = { ...signing.header, typ };
-      return jsonwebtoken.sign(json, signing.key, { algorithm: signing.alg, header });
+      const token = jsonwebtoken.sign(json, signing.key, { algorithm: signing.alg, header });
+      // Low-S, so the twin the cache maps every ES* token to is the token itself.
+      return lowSSpelling(token, signing.alg);
     } catch (err) {
       throw JamError.invalidArgument(`genJwtToken: ${(err as Error).message}`, err);
     }

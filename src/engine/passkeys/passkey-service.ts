@@ -27,6 +27,11 @@ export class PasskeyService {
     this.#challenges = new PasskeyChallenges(options.store, options.challengeLifetimeMs);
   }
 
+  relyingParty(): { id: string; name: string; origins: string[] } {
+    const { rpId, rpName, origins } = this.#options;
+    return { id: rpId, name: rpName, origins: [...origins] };
+  }
+
   async registrationOptions(
     user: PasskeyUser,
     existing: PasskeyCredential[] = [],
