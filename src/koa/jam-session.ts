@@ -4,7 +4,12 @@ import type { Jam } from '../engine/jam.js';
 import { checkOneOf, checkSection } from '../shared/option-checks.js';
 import { assertJam } from './jam-context.js';
 import type { JamStatePayload } from './koa-state.js';
-import { SAME_SITE, setSessionCookie, type SessionCookieOptions } from './session-cookie.js';
+import {
+  SAME_SITE,
+  SESSION_COOKIE_NAME,
+  setSessionCookie,
+  type SessionCookieOptions,
+} from './session-cookie.js';
 import { firstCredential, resolversFor, type CredentialSources } from './token-resolvers.js';
 
 /** Where jamSession looks for the session id: the cookie (default `sessionId`), then `Bearer <id>` in a header (default none). */
@@ -19,11 +24,11 @@ export interface JamSessionOptions extends CredentialSources {
  * a request: the route decides, e.g. with requirePayload(). With `rolling` sessions it re-sends the cookie,
  * so the browser keeps it as long as the server keeps the session.
  */
-export function jamSession(jam: Jam, options: string | JamSessionOptions = 'sessionId'): Middleware {
+export function jamSession(jam: Jam, options: string | JamSessionOptions = SESSION_COOKIE_NAME): Middleware {
   assertJam('jamSession', jam);
   const given = typeof options === 'string' ? { cookieName: options } : options;
   checkSection('jamSession', given, ['cookieName', 'headerName', 'cookie']);
-  const { cookie, ...sources } = { cookieName: 'sessionId', headerName: null, ...given };
+  const { cookie, ...sources } = { cookieName: SESSION_COOKIE_NAME, headerName: null, ...given };
   if (cookie !== undefined) {
     checkSection('jamSession.cookie', cookie, ['path', 'domain', 'sameSite']);
     if (cookie.sameSite !== undefined) checkOneOf('jamSession.cookie.sameSite', cookie.sameSite, SAME_SITE);
