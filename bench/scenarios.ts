@@ -10,6 +10,8 @@ import { Jam, jamJwt, jamSession, MemoryStore, requirePayload, type JwtAlgorithm
 export interface ScenarioOptions {
   /** A redis:// URL, for scenarios with `redis: true`. */
   redisUrl?: string;
+  /** A redis+cluster:// URL (3 masters), for scenarios with `cluster: true`. */
+  clusterUrl?: string;
   /** Entries to store before the load starts: live sessions, or revoked tokens for a black list. */
   entries?: number;
 }
@@ -32,7 +34,9 @@ export interface Scenario {
   id: string;
   label: string;
   family: Family;
+  /** Needs redis-server: a Redis (`redisUrl`), or with `cluster` a Redis Cluster (`clusterUrl`). */
   redis?: boolean;
+  cluster?: boolean;
   build(options: ScenarioOptions): Promise<BuiltScenario>;
 }
 
@@ -123,14 +127,22 @@ function jamBlackListScenario(store: 'memory' | 'redis', subjects = true): Scena
   };
 }
 
-function jamSessionScenario(store: 'memory' | 'redis'): Scenario {
+const SESSION_STORES = {
+  memory: 'in memory',
+  redis: 'on Redis',
+  cluster: 'on a 3-master Redis Cluster',
+} as const;
+
+function jamSessionScenario(store: keyof typeof SESSION_STORES): Scenario {
   return {
     id: `jam-session-${store}`,
-    label: `jamSession ${store === 'redis' ? 'on Redis' : 'in memory'}`,
+    label: `jamSession ${SESSION_STORES[store]}`,
     family: 'koa-jam',
-    redis: store === 'redis',
-    async build({ redisUrl }) {
-      const jam = new Jam({ session: { store: store === 'redis' ? redisUrl : undefined } });
+    redis: store !== 'memory',
+    cluster: store === 'cluster',
+    async build({ redisUrl, clusterUrl }) {
+      const url = { memory: undefined, redis: redisUrl, cluster: clusterUrl }[store];
+      const jam = new Jam({ session: { store: url } });
       const id = await jam.createSession(USER, { user: USER });
       return {
         app: appWith([jamSession(jam, 'sessionId'), requirePayload()], (ctx) => ctx.state.payload!.user),
@@ -222,6 +234,7 @@ export const SCENARIOS: readonly Scenario[] = [
   koaSessionScenario,
   jamSessionScenario('memory'),
   jamSessionScenario('redis'),
+  jamSessionScenario('cluster'),
 ];
 
 export const BASELINE = SCENARIOS[0].id;

@@ -1,7 +1,4 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { expect } from 'chai';
 import { jwtVerify } from 'jose';
 import { Jam, type JwtListOptions, type JwtOptions } from 'koa-jam';
@@ -10,8 +7,11 @@ import { SECRET } from '../../helpers/keys.js';
 import { useListJams } from '../../helpers/list-jams.js';
 import { STORE_KINDS } from '../../helpers/store-kinds.js';
 import { rejectsWith } from '../../helpers/errors.js';
+import { race, startRacer } from '../../helpers/racer.js';
 import { slowKeyv } from '../../helpers/slow-store.js';
 import { craftToken, decodeSegment } from '../../helpers/tokens.js';
+
+const REFRESH_RACER = join(__dirname, '../../helpers/refresh-racer.js');
 
 for (const kind of STORE_KINDS) {
   describe(`token pairs on ${kind.name}`, () => {
@@ -121,15 +121,8 @@ for (const kind of STORE_KINDS) {
         const jam = jamWith();
         const pairs = await Promise.all(Array.from({ length: 20 }, (_, n) => jam.genTokenPair({ n })));
         const input = { warmup: pairs[0].accessToken, tokens: pairs.map((pair) => pair.refreshToken) };
-        const racers = [racer(jams.store!, input), racer(jams.store!, input)];
-        let a: Outcome[], b: Outcome[];
-        try {
-          await Promise.all(racers.map((r) => r.ready));
-          for (const r of racers) r.go();
-          [a, b] = await Promise.all(racers.map((r) => r.results));
-        } finally {
-          for (const r of racers) if (r.child.exitCode === null) r.child.kill();
-        }
+        const racer = () => startRacer<Outcome[]>(REFRESH_RACER, [jams.store!], input);
+        const [a, b] = await race([racer(), racer()]);
         // The racers ran on the real clock: bring a frozen one up to it, so their tokens are not from the future.
         const behind = performance.timeOrigin + performance.now() - Date.now();
         if (behind > 0 && kind.name === 'SQLite') await jams.advance(behind);
@@ -220,25 +213,4 @@ describe('token pairs', () => {
 interface Outcome {
   accessToken?: string;
   code?: string;
-}
-
-/** One child process (spec/helpers/refresh-racer.ts) holding its own Jam on the shared Redis. */
-function racer(redisUrl: string, input: { warmup: string; tokens: string[] }) {
-  const child = spawn(process.execPath, [join(__dirname, '../../helpers/refresh-racer.js'), redisUrl], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  child.stdin.write(`${JSON.stringify(input)}\n`);
-  const ready = lines.next().then(({ value }) => expect(value).to.equal('ready'));
-  return {
-    child,
-    ready,
-    go: () => child.stdin.end('go\n'),
-    results: (async (): Promise<Outcome[]> => {
-      await ready;
-      const { value } = await lines.next();
-      await once(child, 'exit');
-      return JSON.parse(value) as Outcome[];
-    })(),
-  };
 }

@@ -1,6 +1,5 @@
 import { JamError } from '../jam-error.js';
 import type { JamStore } from '../store/jam-store.js';
-import { KeyedMutex } from '../store/keyed-mutex.js';
 
 /** What the store keeps per `sessionKey`. */
 interface AttemptRecord {
@@ -39,13 +38,13 @@ export type OtpCheck =
 /**
  * Replay and guessing limits for one principal (`sessionKey`): an accepted factor is never accepted again
  * (RFC 6238 §5.2), and `maxAttempts` failures within the attempt period lock the principal for the lockout
- * period (RFC 4226 §7.3). Checks of one key are serialized in this process; across processes sharing a
- * store, two checks racing within a few milliseconds can both read the record before either writes it.
+ * period (RFC 4226 §7.3). Each check is one atomic update of the principal's record (JamStore.update): on
+ * Redis, Redis Cluster and SQLite no two checks, in any processes, both count from the same record, so at most
+ * `maxAttempts` failures are ever checked before the lock and a factor is accepted once.
  */
 export class OtpAttemptGuard {
   readonly #store: JamStore;
   readonly #limits: AttemptLimits;
-  readonly #mutex = new KeyedMutex();
 
   constructor(store: JamStore, limits: AttemptLimits) {
     this.#store = store;
@@ -63,15 +62,20 @@ export class OtpAttemptGuard {
     match: () => number | undefined,
     keepMs: number,
   ): Promise<OtpCheck> {
-    return this.#mutex.run(sessionKey, async () => {
+    let matched: { factor: number | undefined } | undefined; // the update may run the decision more than once
+    const factorOf = () => (matched ??= { factor: match() }).factor;
+    return this.#store.update<AttemptRecord, OtpCheck>(sessionKey, (stored) => {
       const now = Date.now();
-      const record = (await this.#store.get<AttemptRecord>(sessionKey)) ?? EMPTY;
-      if (record.lockedUntil > now) return { valid: false, error: lockedError(record.lockedUntil - now) };
-      const factor = match();
+      const record = stored ?? EMPTY;
+      if (record.lockedUntil > now)
+        return { result: { valid: false, error: lockedError(record.lockedUntil - now) } };
+      const factor = factorOf();
       const last = record.secretId === secretId ? record.last : undefined;
       if (factor !== undefined && (last === undefined || factor > last)) {
-        await this.#store.set(sessionKey, { ...EMPTY, last: factor, secretId }, keepMs);
-        return { valid: true, factor };
+        return {
+          result: { valid: true, factor },
+          next: { value: { ...EMPTY, last: factor, secretId }, ttlMs: keepMs },
+        };
       }
       const { maxAttempts, attemptPeriodMs, lockoutPeriodMs } = this.#limits;
       const fresh = now - record.firstFailureAt >= attemptPeriodMs;
@@ -81,14 +85,16 @@ export class OtpAttemptGuard {
       const countedMs = Math.max(attemptPeriodMs, lockoutPeriodMs);
       // A remembered factor must outlive the failure count; without one the record can go with it.
       const ttlMs = record.last === undefined ? countedMs : keepMs === 0 ? 0 : Math.max(keepMs, countedMs);
-      await this.#store.set(sessionKey, { ...record, failures, firstFailureAt, lockedUntil }, ttlMs);
       const error =
         lockedUntil > 0
           ? lockedError(lockoutPeriodMs)
           : factor === undefined
             ? JamError.otpRefused('ERR_OTP_INVALID', 'wrong code')
             : JamError.otpRefused('ERR_OTP_REPLAYED', 'this code (or a later one) was already used');
-      return { valid: false, error };
+      return {
+        result: { valid: false, error },
+        next: { value: { ...record, failures, firstFailureAt, lockedUntil }, ttlMs },
+      };
     });
   }
 }
