@@ -39,7 +39,7 @@ export const JAM_ERROR_CODES = {
   },
   ERR_PROVIDER_UNAVAILABLE: {
     status: 503,
-    when: 'the identity provider is unreachable, too slow or answered 5xx',
+    when: 'the identity provider is unreachable, too slow or answered 5xx (a sign-in, or `jwt.jwks` before any key was fetched)',
   },
   ERR_FORBIDDEN: {
     status: 403,

@@ -77,7 +77,8 @@ export class Jam {
 
   /**
    * The verified, frozen payload; throws JamError (ERR_JWT_INVALID, ERR_JWT_EXPIRED, ERR_JWT_REVOKED,
-   * ERR_STORE_UNAVAILABLE when the list store is down, ...) otherwise. Refresh tokens are refused.
+   * ERR_STORE_UNAVAILABLE when the list store is down, ERR_PROVIDER_UNAVAILABLE when a `jwt.jwks` provider was
+   * never reached, ...) otherwise. Refresh tokens are refused.
    */
   async verifyJwtToken<T extends JamPayload = JamPayload>(
     token: string,
@@ -271,9 +272,10 @@ export class Jam {
   }
 
   #authzPolicy(): PermissionPolicy {
-    if (this.#authz === undefined)
-      throw JamError.config('permissions are not configured: add an `authz` section to the Jam config');
-    return this.#authz;
+    return configured(
+      this.#authz,
+      'permissions are not configured: add an `authz` section to the Jam config',
+    );
   }
 
   #otpService(): OtpService {

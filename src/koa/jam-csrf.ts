@@ -1,13 +1,13 @@
 import type { Middleware } from 'koa';
 import { JamError } from '../engine/jam-error.js';
-import { checkSection } from '../shared/option-checks.js';
+import { resolveSection, type OptionsSchema } from '../shared/options-schema.js';
 import { respondAuthFailure } from './auth-failure.js';
 
 /** Options of `jamCsrf`. */
 export interface JamCsrfOptions {
   /**
    * Only requests carrying one of these cookies are checked: a credential in a header cannot be forged
-   * cross-site. Default `['sessionId', 'jwt']`: the session cookie and the documented JWT cookie.
+   * cross-site. By default the session cookie and the documented JWT cookie.
    */
   cookieName?: string | string[];
   /** Other origins allowed to send state-changing requests, e.g. `https://admin.example.com`. */
@@ -15,7 +15,21 @@ export interface JamCsrfOptions {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-const DEFAULT_COOKIES = ['sessionId', 'jwt'];
+
+/** The jamCsrf options, declared once (docs/sessions.md shows them). */
+export const JAM_CSRF_OPTIONS = {
+  cookieName: {
+    doc: 'only requests carrying one of these cookies are checked (a name or an array).',
+    default: ['sessionId', 'jwt'],
+    defaultDoc: "`['sessionId', 'jwt']`",
+    check: checkCookieNames,
+  },
+  allowedOrigins: {
+    doc: 'other origins allowed to send state-changing requests, e.g. `https://admin.example.com`.',
+    default: [],
+    check: checkOrigins,
+  },
+} as const satisfies OptionsSchema;
 
 /**
  * Refuses cross-origin state-changing requests that carry a credential cookie, with 403 and a generic body.
@@ -23,12 +37,8 @@ const DEFAULT_COOKIES = ['sessionId', 'jwt'];
  * is allowed when it is same-origin, from an allowed origin, or from no browser at all (neither header).
  */
 export function jamCsrf(options: JamCsrfOptions = {}): Middleware {
-  checkSection('jamCsrf', options, ['cookieName', 'allowedOrigins']);
-  const cookies = checkCookieNames(options.cookieName ?? DEFAULT_COOKIES);
-  const { allowedOrigins = [] } = options;
-  if (!Array.isArray(allowedOrigins))
-    throw JamError.config('jamCsrf.allowedOrigins must be an array of origins');
-  const allowed = new Set(allowedOrigins.map((origin) => checkOrigin(origin)));
+  const { cookieName: cookies, allowedOrigins } = resolveSection('jamCsrf', JAM_CSRF_OPTIONS, options);
+  const allowed = new Set(allowedOrigins);
   return async function jamCsrf(ctx, next) {
     if (SAFE_METHODS.has(ctx.method) || !cookies.some((name) => ctx.cookies.get(name))) return next();
     const origin = ctx.get('Origin');
@@ -42,16 +52,21 @@ export function jamCsrf(options: JamCsrfOptions = {}): Middleware {
   };
 }
 
-function checkCookieNames(names: unknown): string[] {
+function checkCookieNames(path: string, names: unknown): string[] {
   const list = typeof names === 'string' ? [names] : names;
   if (
     !Array.isArray(list) ||
     list.length === 0 ||
     !list.every((name) => typeof name === 'string' && name !== '')
   ) {
-    throw JamError.config('jamCsrf.cookieName must be a cookie name or a non-empty array of them');
+    throw JamError.config(`${path} must be a cookie name or a non-empty array of them`);
   }
   return list;
+}
+
+function checkOrigins(path: string, value: unknown): string[] {
+  if (!Array.isArray(value)) throw JamError.config(`${path} must be an array of origins`);
+  return value.map(checkOrigin);
 }
 
 function checkOrigin(origin: unknown): string {

@@ -1,36 +1,11 @@
-import { checkBoolean, checkOneOf, checkPositiveNumber, checkSection } from '../../shared/option-checks.js';
 import { JamError } from '../jam-error.js';
 import type { JamPayload } from '../jam-payload.js';
 import type { JamStore } from '../store/jam-store.js';
-import { openStore, type StoreOption } from '../store/open-store.js';
+import { openStore } from '../store/open-store.js';
+import type { ResolvedListOptions } from './jwt-list-options.js';
 import { SubjectCutoffs } from './subject-cutoffs.js';
 
-/** `jwt.list`: a black list refuses revoked tokens, a white list accepts only the tokens it recorded. */
-export interface JwtListOptions {
-  /** `black`: refuse revoked tokens. `white`: accept only the tokens `genJwtToken` recorded. */
-  type: 'black' | 'white';
-  /** A Keyv, or a URL (`redis://…` shares the list between processes). Default: in memory. */
-  store?: StoreOption;
-  /** Milliseconds a list call may take before it counts as an outage. Default 1000. */
-  storeTimeout?: number;
-  /** Check each token's subject against `revokeSubject` cutoffs (one more read, sent with the list's). Default true. */
-  subjects?: boolean;
-}
-
-export type ResolvedListOptions = Required<Omit<JwtListOptions, 'store'>> & Pick<JwtListOptions, 'store'>;
-
-const LIST_OPTIONS = ['type', 'store', 'storeTimeout', 'subjects'] as const;
 const MAX_ID_LENGTH = 256;
-
-export function resolveListOptions(input: unknown): ResolvedListOptions {
-  const { type, store, storeTimeout = 1000, subjects = true } = checkSection('jwt.list', input, LIST_OPTIONS);
-  return {
-    type: checkOneOf('jwt.list.type', type, ['black', 'white'] as const),
-    subjects: checkBoolean('jwt.list.subjects', subjects),
-    store: store as StoreOption | undefined,
-    storeTimeout: checkPositiveNumber('jwt.list.storeTimeout', storeTimeout),
-  };
-}
 
 /**
  * The revocation list, keyed by `jti` (or by `fam` for the tokens of a pair, so one entry revokes the whole
@@ -61,8 +36,8 @@ export class JwtList {
 
   /**
    * ERR_JWT_REVOKED when the list or a subject cutoff refuses the token, ERR_STORE_UNAVAILABLE on an outage.
-   * The token's entry and its subject's cutoff are read at once: on Redis the two GETs leave in one pipeline
-   * (one round trip, and no cross-slot MGET on a cluster).
+   * The token's entry and its subject's cutoff are read at once: two GETs in flight together (no extra round
+   * trip of latency, and no cross-slot MGET on a cluster).
    */
   async check(payload: JamPayload): Promise<void> {
     // Promise.all: an outage of one read never leaves the other's rejection unhandled.

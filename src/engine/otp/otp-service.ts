@@ -5,6 +5,8 @@ import { hotpCode, matchOtpCode } from './otp-code.js';
 import { checkWindow, type ResolvedOtpOptions } from './otp-options.js';
 import { otpSecretBase32, otpSecretBytes, type OtpSecret } from './otp-secret.js';
 import { buildOtpUri, type OtpUriOptions } from './otp-uri.js';
+import type { JamStore } from '../store/jam-store.js';
+import { openStore } from '../store/open-store.js';
 
 /** Options of `jam.verifyOtpCode` and `jam.checkOtpCode`. */
 export interface VerifyOtpOptions {
@@ -23,12 +25,19 @@ export interface VerifyOtpOptions {
 export class OtpService {
   readonly #options: ResolvedOtpOptions;
   readonly #guard: OtpAttemptGuard;
+  readonly #store: JamStore;
   readonly #codeShape: RegExp;
 
   constructor(options: ResolvedOtpOptions) {
     this.#options = options;
     this.#codeShape = new RegExp(`^\\d{${options.digits}}$`);
-    this.#guard = new OtpAttemptGuard(options.store, {
+    this.#store = openStore(options.store, {
+      path: 'otp.store',
+      purpose: 'OTP store',
+      prefix: 'jam:otp:',
+      timeoutMs: options.storeTimeout,
+    });
+    this.#guard = new OtpAttemptGuard(this.#store, {
       maxAttempts: options.maxAttempts,
       attemptPeriodMs: options.attemptPeriod * 1000,
       lockoutPeriodMs: options.lockoutPeriod * 1000,
@@ -70,7 +79,7 @@ export class OtpService {
   }
 
   async close(): Promise<void> {
-    await this.#options.store.close();
+    await this.#store.close();
   }
 
   /** The TOTP step of a unix time, or the HOTP counter itself. */

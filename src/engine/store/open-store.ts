@@ -29,23 +29,41 @@ export interface OpenStoreOptions {
  */
 const JSON_VALUES = { serialize: JSON.stringify, deserialize: JSON.parse };
 
-/** Opens the store a config option names; runs once, at construction. Absent means in-memory. */
+const STORE_SCHEMES = ['redis', 'rediss', 'redis+cluster', 'rediss+cluster', 'sqlite'];
+
+/** Checks a `store` option without opening it: a Keyv instance, or a URL of a supported scheme. */
+export function checkStoreOption(path: string, option: unknown): StoreOption {
+  if (option instanceof Keyv) return option;
+  if (typeof option !== 'string') throw JamError.config(`${path} must be a Keyv instance or a URL string`);
+  const scheme = schemeOf(option);
+  if (scheme === undefined || !STORE_SCHEMES.includes(scheme)) {
+    throw JamError.config(
+      `${path}: unsupported store URL scheme ${scheme ?? '(none)'}; use redis://, rediss://, redis+cluster:// or sqlite://`,
+    );
+  }
+  return option;
+}
+
+/**
+ * Opens the store a (checked) `store` option names; absent means in memory. Called by the service that owns
+ * the store, once, when it is built: resolving options never opens anything.
+ */
 export function openStore(option: StoreOption | undefined, options: OpenStoreOptions): JamStore {
   const timeoutMs = checkPositiveNumber(`${options.path} timeout`, options.timeoutMs);
   const common = { purpose: options.purpose, prefix: options.prefix, timeoutMs };
   if (option === undefined)
     return new JamStore(new Keyv({ store: new MemoryStore(), ...JSON_VALUES }), { ...common, owned: true });
-  if (option instanceof Keyv) return new JamStore(option, { ...common, owned: false });
-  if (typeof option !== 'string')
-    throw JamError.config(`${options.path} must be a Keyv instance or a URL string`);
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(option)?.[1]?.toLowerCase();
-  if (scheme === 'redis' || scheme === 'rediss' || scheme === 'redis+cluster' || scheme === 'rediss+cluster')
-    return new JamStore(openRedis(option, timeoutMs, options.path), { ...common, owned: true });
-  if (scheme === 'sqlite')
-    return new JamStore(openSqlite(option, timeoutMs, options.path), { ...common, owned: true });
-  throw JamError.config(
-    `${options.path}: unsupported store URL scheme ${scheme ?? '(none)'}; use redis://, rediss://, redis+cluster:// or sqlite://`,
-  );
+  const checked = checkStoreOption(options.path, option);
+  if (checked instanceof Keyv) return new JamStore(checked, { ...common, owned: false });
+  const keyv =
+    schemeOf(checked) === 'sqlite'
+      ? openSqlite(checked, timeoutMs, options.path)
+      : openRedis(checked, timeoutMs, options.path);
+  return new JamStore(keyv, { ...common, owned: true });
+}
+
+function schemeOf(url: string): string | undefined {
+  return /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
 }
 
 function openRedis(url: string, timeoutMs: number, path: string): Keyv {
