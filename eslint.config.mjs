@@ -44,5 +44,6 @@ export default tseslint.config(
   { files: ['src/engine/**', 'src/shared/**'], rules: forbidden(KOA, ROUTING_CONTROLLERS, CLI) },
   { files: ['src/koa/**'], rules: forbidden(ROUTING_CONTROLLERS, CLI, ENGINE_INSIDES) },
   { files: ['src/routing-controllers/**'], rules: forbidden(CLI, ENGINE_INSIDES) },
+  { files: ['src/testing/**'], rules: forbidden(ROUTING_CONTROLLERS, CLI, ENGINE_INSIDES) },
   { files: ['src/cli/**'], rules: forbidden(KOA, ROUTING_CONTROLLERS) },
 );

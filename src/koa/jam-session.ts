@@ -6,7 +6,12 @@ import { resolveSection, type OptionsSchema } from '../shared/options-schema.js'
 import { assertJam } from './jam-context.js';
 import type { JamStatePayload } from './koa-state.js';
 import { refuseCredential } from './auth-failure.js';
-import { SAME_SITE, setSessionCookie, type SessionCookieOptions } from './session-cookie.js';
+import {
+  SAME_SITE,
+  SESSION_COOKIE_NAME,
+  setSessionCookie,
+  type SessionCookieOptions,
+} from './session-cookie.js';
 import {
   checkCredentialName,
   firstCredential,
@@ -26,7 +31,7 @@ type CookieAttributes = NonNullable<JamSessionOptions['cookie']>;
 export const JAM_SESSION_OPTIONS = {
   cookieName: {
     doc: 'cookie the id is read from first; `null` turns it off.',
-    default: 'sessionId',
+    default: SESSION_COOKIE_NAME,
     check: checkCredentialName,
   },
   headerName: {
@@ -46,7 +51,7 @@ export const JAM_SESSION_OPTIONS = {
  * a request: the route decides, e.g. with requirePayload(). With `rolling` sessions it re-sends the cookie,
  * so the browser keeps it as long as the server keeps the session.
  */
-export function jamSession(jam: Jam, options: string | JamSessionOptions = 'sessionId'): Middleware {
+export function jamSession(jam: Jam, options: string | JamSessionOptions = SESSION_COOKIE_NAME): Middleware {
   assertJam('jamSession', jam);
   const given = typeof options === 'string' ? { cookieName: options } : options;
   const { cookie, ...sources } = resolveSection('jamSession', JAM_SESSION_OPTIONS, given);

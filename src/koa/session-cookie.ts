@@ -1,6 +1,9 @@
 import type { Context } from 'koa';
 import { JamError } from '../engine/jam-error.js';
 
+/** The cookie jamSession reads and setSessionCookie writes unless told another name. */
+export const SESSION_COOKIE_NAME = 'sessionId';
+
 /** The SameSite values a session cookie may take. */
 export const SAME_SITE = ['lax', 'strict', 'none'] as const;
 
@@ -35,7 +38,7 @@ export function clearSessionCookie(ctx: Context, options: Omit<SessionCookieOpti
 function writeCookie(
   ctx: Context,
   value: string,
-  { cookieName = 'sessionId', maxAge, path = '/', domain, sameSite = 'lax' }: SessionCookieOptions,
+  { cookieName = SESSION_COOKIE_NAME, maxAge, path = '/', domain, sameSite = 'lax' }: SessionCookieOptions,
 ): void {
   ctx.cookies.set(cookieName, value, {
     httpOnly: true,
