@@ -32,7 +32,7 @@ const forbidden = (...groups) => ({
   ],
 });
 export default tseslint.config(
-  { ignores: ['dist/', 'build/', 'node_modules/', 'bench/results/', 'coverage/'] },
+  { ignores: ['dist/', 'build/', 'node_modules/', 'bench/results/', 'coverage/', 'docs/api/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -44,5 +44,6 @@ export default tseslint.config(
   { files: ['src/engine/**', 'src/shared/**'], rules: forbidden(KOA, ROUTING_CONTROLLERS, CLI) },
   { files: ['src/koa/**'], rules: forbidden(ROUTING_CONTROLLERS, CLI, ENGINE_INSIDES) },
   { files: ['src/routing-controllers/**'], rules: forbidden(CLI, ENGINE_INSIDES) },
+  { files: ['src/testing/**'], rules: forbidden(ROUTING_CONTROLLERS, CLI, ENGINE_INSIDES) },
   { files: ['src/cli/**'], rules: forbidden(KOA, ROUTING_CONTROLLERS) },
 );

@@ -49,9 +49,10 @@ const OPERATIONS: Operation[] = [
 ];
 
 /** Each operation runs in five batches of about `batchMs` milliseconds, after one such batch of warm-up. */
-export async function measureEngineCosts(batchMs: number): Promise<EngineCost[]> {
+export async function measureEngineCosts(batchMs: number, suffix = ''): Promise<EngineCost[]> {
   const costs: EngineCost[] = [];
-  for (const [operation, setup] of OPERATIONS) {
+  for (const [name, setup] of OPERATIONS) {
+    const operation = name + suffix;
     const call = await setup();
     await batch(call, batchMs); // warm-up: lets the JIT settle
     let best = Infinity;

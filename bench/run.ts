@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startRedisCluster, type RedisCluster } from '../spec/helpers/redis-cluster.js';
 import { startRedis, type RedisServer } from '../spec/helpers/redis-server.js';
 import { chart } from './chart.js';
 import { measureEngineCosts } from './engine-costs.js';
@@ -16,7 +17,7 @@ import {
   type Results,
   type ScenarioResult,
 } from './report.js';
-import { BASELINE, SCENARIOS, type Scenario } from './scenarios.js';
+import { BASELINE, SCENARIOS, subscribeToEvents, withEvents, type Scenario } from './scenarios.js';
 
 /**
  * `npm run bench`: every scenario in its own server process, alternating over rounds, then the growth
@@ -55,6 +56,7 @@ const { values: args } = parseArgs({
     'no-growth': { type: 'boolean', default: false },
     sizes: { type: 'string' }, // comma-separated live-session counts for the growth runs
     profile: { type: 'boolean', default: false }, // --cpu-prof every server into bench/results/profiles
+    events: { type: 'boolean', default: false }, // each koa-jam scenario also with event subscribers; writes nothing
   },
 });
 
@@ -73,7 +75,7 @@ async function main(): Promise<number> {
   const only = args.only?.split(',');
   const scenarios = SCENARIOS.filter(
     (s) => (!only || s.id === BASELINE || only.includes(s.id)) && !(s.redis && redisMissing),
-  );
+  ).flatMap((s) => (args.events && s.family === 'koa-jam' ? [s, withEvents(s)] : [s]));
   const growthStores = (['memory', 'redis'] as const).filter(
     (store) =>
       !args['no-growth'] &&
@@ -87,6 +89,10 @@ async function main(): Promise<number> {
   console.log(`koa-jam bench, ${mode} mode: ${scenarios.length} scenarios × ${settings.rounds} rounds`);
   const context = { profileDir, failures };
   const engineCosts = await measureEngineCosts(settings.engineBatchMs);
+  if (args.events) {
+    subscribeToEvents(); // the harness's own process: the engine calls again, now with every message built
+    engineCosts.push(...(await measureEngineCosts(settings.engineBatchMs, ', events subscribed')));
+  }
   const samples = await measureRounds(scenarios, settings, context);
   const growth = growthStores.length ? await measureGrowth(growthStores, settings, context) : [];
   const scenarioResults = summarizeScenarios(scenarios, samples);
@@ -105,7 +111,7 @@ async function main(): Promise<number> {
 
   const table = markdown(results);
   console.log(`\n${table}\n`);
-  if (mode === 'full' && !only) writeOutputs(results, table);
+  if (mode === 'full' && !only && !args.events) writeOutputs(results, table);
 
   failures.push(...faults(results));
   for (const failure of failures) console.error(`FAILED ${failure}`);
@@ -128,11 +134,12 @@ async function measureRounds(
 ): Promise<Map<string, Sample[]>> {
   const samples = new Map<string, Sample[]>(scenarios.map((s) => [s.id, []]));
   await withRedis(
-    scenarios.some((s) => s.redis),
-    async (redis) => {
+    scenarios.some((s) => s.redis && !s.cluster),
+    scenarios.some((s) => s.cluster),
+    async (redis, cluster) => {
       for (let round = 1; round <= settings.rounds; round++) {
         for (const scenario of scenarios) {
-          const options = { entries: MAIN_ENTRIES, redisUrl: redis?.url };
+          const options = { entries: MAIN_ENTRIES, redisUrl: redis?.url, clusterUrl: cluster?.url };
           const sample = await measureOnce(
             scenario,
             options,
@@ -164,7 +171,7 @@ function summarizeScenarios(scenarios: Scenario[], samples: Map<string, Sample[]
 
 async function measureOnce(
   scenario: Scenario,
-  options: { entries: number; redisUrl?: string },
+  options: { entries: number; redisUrl?: string; clusterUrl?: string },
   load: LoadOptions,
   { profileDir, failures }: Context,
   prefix: string,
@@ -247,12 +254,19 @@ async function measureGrowth(
 
 const pointLabel = ({ store, sessions }: GrowthPoint) => `jamSession ${store}, ${sessions} sessions`;
 
-async function withRedis(needed: boolean, run: (redis?: RedisServer) => Promise<void>): Promise<void> {
-  const redis = needed ? await launchRedis() : undefined;
+async function withRedis(
+  redisNeeded: boolean,
+  clusterNeeded: boolean,
+  run: (redis?: RedisServer, cluster?: RedisCluster) => Promise<void>,
+): Promise<void> {
+  const redis = redisNeeded ? await launchRedis() : undefined;
+  let cluster: RedisCluster | undefined;
   try {
-    await run(redis);
+    cluster = clusterNeeded ? await launchCluster() : undefined;
+    await run(redis, cluster);
   } finally {
     await redis?.stop();
+    await cluster?.stop();
   }
 }
 
@@ -282,8 +296,8 @@ function writeOutputs(results: Results, table: string): void {
   console.log('wrote bench/results/latest.json, bench/results/latest.svg and bench/RESULTS.md');
 }
 
-/** The redis-servers this run started: stopped by pid even when the run is interrupted. */
-const redisServers = new Set<RedisServer>();
+/** The redis-servers (and clusters) this run started: stopped by pid even when the run is interrupted. */
+const redisServers = new Set<{ stop(): Promise<void> }>();
 
 async function launchRedis(): Promise<RedisServer> {
   const redis = await startRedis();
@@ -294,6 +308,17 @@ async function launchRedis(): Promise<RedisServer> {
     await stop();
   };
   return redis;
+}
+
+async function launchCluster(): Promise<RedisCluster> {
+  const cluster = await startRedisCluster();
+  redisServers.add(cluster);
+  const stop = cluster.stop.bind(cluster);
+  cluster.stop = async () => {
+    redisServers.delete(cluster);
+    await stop();
+  };
+  return cluster;
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

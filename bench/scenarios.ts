@@ -1,15 +1,26 @@
+import { subscribe, tracingChannel } from 'node:diagnostics_channel';
 import { createSecretKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import jsonwebtoken from 'jsonwebtoken';
 import Keyv from 'keyv';
 import Koa, { type Context, type Middleware } from 'koa';
 import koaJwt from 'koa-jwt';
 import koaSession from 'koa-session';
-import { Jam, jamJwt, jamSession, MemoryStore, requirePayload, type JwtAlgorithm } from 'koa-jam';
+import {
+  Jam,
+  jamChannels,
+  jamJwt,
+  jamSession,
+  MemoryStore,
+  requirePayload,
+  type JwtAlgorithm,
+} from 'koa-jam';
 
 /** What the harness passes to a scenario's server process. */
 export interface ScenarioOptions {
   /** A redis:// URL, for scenarios with `redis: true`. */
   redisUrl?: string;
+  /** A redis+cluster:// URL (3 masters), for scenarios with `cluster: true`. */
+  clusterUrl?: string;
   /** Entries to store before the load starts: live sessions, or revoked tokens for a black list. */
   entries?: number;
 }
@@ -32,7 +43,9 @@ export interface Scenario {
   id: string;
   label: string;
   family: Family;
+  /** Needs redis-server: a Redis (`redisUrl`), or with `cluster` a Redis Cluster (`clusterUrl`). */
   redis?: boolean;
+  cluster?: boolean;
   build(options: ScenarioOptions): Promise<BuiltScenario>;
 }
 
@@ -123,14 +136,22 @@ function jamBlackListScenario(store: 'memory' | 'redis', subjects = true): Scena
   };
 }
 
-function jamSessionScenario(store: 'memory' | 'redis'): Scenario {
+const SESSION_STORES = {
+  memory: 'in memory',
+  redis: 'on Redis',
+  cluster: 'on a 3-master Redis Cluster',
+} as const;
+
+function jamSessionScenario(store: keyof typeof SESSION_STORES): Scenario {
   return {
     id: `jam-session-${store}`,
-    label: `jamSession ${store === 'redis' ? 'on Redis' : 'in memory'}`,
+    label: `jamSession ${SESSION_STORES[store]}`,
     family: 'koa-jam',
-    redis: store === 'redis',
-    async build({ redisUrl }) {
-      const jam = new Jam({ session: { store: store === 'redis' ? redisUrl : undefined } });
+    redis: store !== 'memory',
+    cluster: store === 'cluster',
+    async build({ redisUrl, clusterUrl }) {
+      const url = { memory: undefined, redis: redisUrl, cluster: clusterUrl }[store];
+      const jam = new Jam({ session: { store: url } });
       const id = await jam.createSession(USER, { user: USER });
       return {
         app: appWith([jamSession(jam, 'sessionId'), requirePayload()], (ctx) => ctx.state.payload!.user),
@@ -222,11 +243,39 @@ export const SCENARIOS: readonly Scenario[] = [
   koaSessionScenario,
   jamSessionScenario('memory'),
   jamSessionScenario('redis'),
+  jamSessionScenario('cluster'),
 ];
 
 export const BASELINE = SCENARIOS[0].id;
 
+const WITH_EVENTS = '+events';
+
+/**
+ * The scenario with a subscriber (doing nothing) on every koa-jam channel and on the store traces, so that
+ * every message is built and published: `npm run bench -- --events` runs it beside the scenario.
+ */
+export function withEvents(scenario: Scenario): Scenario {
+  return {
+    ...scenario,
+    id: scenario.id + WITH_EVENTS,
+    label: `${scenario.label}, events subscribed`,
+    build(options) {
+      subscribeToEvents();
+      return scenario.build(options);
+    },
+  };
+}
+
+/** A subscriber that does nothing, on every koa-jam channel and the store traces, for the rest of the process. */
+export function subscribeToEvents(): void {
+  const ignore = () => {};
+  for (const channel of jamChannels) subscribe(channel, ignore);
+  const events = ['start', 'end', 'asyncStart', 'asyncEnd', 'error'] as const;
+  tracingChannel('koa-jam:store').subscribe(Object.fromEntries(events.map((e) => [e, ignore])) as never);
+}
+
 export function scenarioById(id: string): Scenario {
+  if (id.endsWith(WITH_EVENTS)) return withEvents(scenarioById(id.slice(0, -WITH_EVENTS.length)));
   const found = SCENARIOS.find((scenario) => scenario.id === id);
   if (!found) throw new Error(`unknown scenario ${id} (known: ${SCENARIOS.map((s) => s.id).join(', ')})`);
   return found;

@@ -156,6 +156,7 @@ async function walkIdpLogin(): Promise<void> {
   ]);
   const jam = new Jam({
     session: {},
+    passkeys: { rpId: 'localhost' }, // the site offers passkeys too (not walked here: they need a browser)
     oauth2: {
       providers: {
         example: { issuer: idp.issuer, clientId: 'web-app', clientSecret: 'web-app-secret', redirectUri },

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa, { type Context, type Next } from 'koa';
@@ -6,12 +8,14 @@ import {
   generateOtpSecret,
   Jam,
   jamCsrf,
+  jamPasskeys,
   jamOAuth2,
   jamSession,
   setSessionCookie,
   type JamErrorCode,
 } from 'koa-jam';
 import QRCode from 'qrcode';
+import { logSecurityEvents } from './console-events.js';
 import { codePage, enrolPage, loginPage, profilePage, unavailablePage } from './web-pages.js';
 import { WebUsers } from './web-users.js';
 
@@ -37,7 +41,7 @@ const OTP_REFUSALS: Partial<Record<JamErrorCode, string>> = {
 /**
  * A small server-rendered site on koa-jam sessions: log in with a password or with the Example IdP (when the
  * Jam config has it), a profile page, turning on two-factor authentication with a QR code, a login that asks
- * for the code when it is on, and logout.
+ * for the code when it is on, passkeys (add, list, remove, sign in with one), and logout.
  */
 export function createWebApp(jam: Jam, users: WebUsers, { issuer = 'koa-jam example' } = {}): Koa {
   const router = new Router();
@@ -108,11 +112,27 @@ export function createWebApp(jam: Jam, users: WebUsers, { issuer = 'koa-jam exam
     seeOther(ctx, '/profile');
   });
 
-  router.get('/profile', signedIn, (ctx) => {
+  router.get('/profile', signedIn, async (ctx) => {
     const { username, via } = session(ctx)!;
-    const notice = ctx.query.done === '2fa' ? 'Two-factor authentication is now on.' : undefined;
-    ctx.body = profilePage({ username, otpOn: Boolean(users.get(username)?.otpSecret), notice, via });
+    const user = users.get(username);
+    ctx.body = profilePage({
+      username,
+      otpOn: Boolean(user?.otpSecret),
+      notice: NOTICES[String(ctx.query.done)],
+      via,
+      // Local accounts only: an account of the identity provider has no passkeys here.
+      passkeys: user && (await users.passkeysOf(user.id)),
+    });
   });
+
+  router.post('/profile/passkeys/remove', signedIn, (ctx) => {
+    const user = users.get(session(ctx)!.username);
+    if (user) users.removePasskey(user.id, String(form(ctx).id ?? ''));
+    seeOther(ctx, '/profile?done=passkey-removed');
+  });
+
+  router.get('/assets/simplewebauthn-browser.js', (ctx) => sendScript(ctx, WEBAUTHN_BROWSER));
+  router.get('/assets/passkeys.js', (ctx) => sendScript(ctx, PASSKEYS_SCRIPT));
 
   router.get('/2fa', signedIn, async (ctx) => {
     const current = session(ctx)!;
@@ -158,6 +178,26 @@ export function createWebApp(jam: Jam, users: WebUsers, { issuer = 'koa-jam exam
   app.use(jamCsrf()); // the session rides in a cookie: refuse cross-site form posts
   app.use(bodyParser());
   app.use(jamSession(jam, 'sessionId'));
+  app.use(
+    jamPasskeys(jam, {
+      // Only a fully signed-in user (password and, when on, the code) may add a passkey.
+      findUser: (ctx) => {
+        const current = session(ctx);
+        const user = current && !current.otpPending ? users.get(current.username) : undefined;
+        return user && { id: user.id, name: user.username };
+      },
+      listCredentials: (userId) => users.passkeysOf(userId),
+      findCredential: (id) => users.passkey(id),
+      saveCredential: (passkey) => users.savePasskey(passkey),
+      // A passkey with user verification is two factors in one: no code is asked for.
+      onLogin: async (ctx, { userId }) => {
+        const user = users.byId(userId)!;
+        if (ctx.state.sessionId) await jam.deleteSession(ctx.state.sessionId);
+        const data: WebSession = { username: user.username };
+        setSessionCookie(ctx, await jam.createSession(user.username, data));
+      },
+    }),
+  );
   if (providers.length > 0) {
     app.use(
       jamOAuth2(jam, {
@@ -186,11 +226,31 @@ export function createWebApp(jam: Jam, users: WebUsers, { issuer = 'koa-jam exam
   return app;
 }
 
-/** Pages show secrets (the 2FA key): not cached, not framed, no scripts, forms only to this site. */
+const NOTICES: Record<string, string> = {
+  '2fa': 'Two-factor authentication is now on.',
+  passkey: 'Your passkey was added.',
+  'passkey-removed': 'The passkey was removed.',
+};
+
+/** The browser half of passkeys, from node_modules (never a CDN), and the page's own script; read once. */
+const WEBAUTHN_BROWSER = readFileSync(
+  join(dirname(require.resolve('@simplewebauthn/browser')), '../dist/bundle/index.umd.min.js'),
+);
+const PASSKEYS_SCRIPT = readFileSync(join(__dirname, '../../examples/web-passkeys.js'));
+
+function sendScript(ctx: Context, script: Buffer): void {
+  ctx.type = 'application/javascript; charset=utf-8';
+  ctx.body = script;
+}
+
+/**
+ * Pages show secrets (the 2FA key): not cached, not framed, forms only to this site. The only scripts are
+ * files from this site (no inline script), and they may only talk to this site.
+ */
 async function securityHeaders(ctx: Context, next: Next): Promise<void> {
   ctx.set({
     'Content-Security-Policy':
-      "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'",
+      "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'",
     'Cache-Control': 'no-store',
     'Referrer-Policy': 'no-referrer',
     'X-Content-Type-Options': 'nosniff',
@@ -203,9 +263,12 @@ if (require.main === module) {
     const port = Number(process.env.PORT ?? 3000);
     // With IDP_ISSUER (e.g. http://127.0.0.1:4000 from examples/idp.ts), the login page offers the Example IdP.
     const issuer = process.env.IDP_ISSUER;
+    // Browsers allow passkeys on https:// sites and on http://localhost.
+    const passkeys = { rpId: 'localhost', rpName: 'koa-jam example', origins: [`http://localhost:${port}`] };
     const jam = new Jam({
       session: {},
       otp: {},
+      passkeys,
       ...(issuer && {
         oauth2: {
           providers: {
@@ -220,8 +283,9 @@ if (require.main === module) {
       }),
     });
     const users = await WebUsers.create({ alice: 'alice-password' });
+    logSecurityEvents(); // reuse, lockouts and store outages, as they happen
     const server = createWebApp(jam, users).listen(port, '127.0.0.1', () =>
-      console.log(`web-app on http://127.0.0.1:${port} — log in as alice / alice-password`),
+      console.log(`web-app on http://localhost:${port} — log in as alice / alice-password`),
     );
     process.once('SIGINT', () => server.close(() => void jam.close()));
   })();

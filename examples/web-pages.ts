@@ -1,4 +1,5 @@
 /** The example's HTML: small server-rendered pages, every interpolated value escaped. */
+import type { PasskeyCredential } from 'koa-jam';
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -29,10 +30,14 @@ const trusted = (markup: string) => new Trusted(markup);
 const STYLE = `body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#222}
 form{display:grid;gap:.6rem;margin:1rem 0}input,button{font:inherit;padding:.4rem .6rem}
 .error{color:#b00020}.notice{color:#0a6b2d}code{font-size:1.1rem;letter-spacing:.05em}
-#otp-qr svg{width:14rem;height:14rem}nav form{display:inline;margin:0}
+#otp-qr svg{width:14rem;height:14rem}nav form,.passkey form{display:inline;margin:0}
 .button{display:inline-block;padding:.4rem .6rem;border:1px solid #888;border-radius:4px;text-decoration:none;color:inherit}`;
 
-function page(title: string, body: string): string {
+/** The passkey buttons' scripts: files from this site, as the Content-Security-Policy allows. */
+const PASSKEY_SCRIPTS = trusted(`<script src="/assets/simplewebauthn-browser.js" defer></script>
+<script src="/assets/passkeys.js" defer></script>`);
+
+function page(title: string, body: string, { scripts = false } = {}): string {
   return html`<!doctype html>
     <html lang="en">
       <head>
@@ -42,6 +47,7 @@ function page(title: string, body: string): string {
         <style>
           ${trusted(STYLE)}
         </style>
+        ${scripts ? PASSKEY_SCRIPTS : ''}
       </head>
       <body>
         ${trusted(body)}
@@ -78,7 +84,10 @@ export function loginPage({
         /></label>
         <button type="submit">Log in</button>
       </form>
+      <p><button type="button" id="passkey-login">Sign in with a passkey</button></p>
+      <p id="passkey-status" role="status"></p>
       ${trusted(signIns.join(''))}`,
+    { scripts: true },
   );
 }
 
@@ -101,11 +110,14 @@ export function profilePage({
   username,
   otpOn,
   notice,
+  passkeys,
   via,
 }: {
   username: string;
   otpOn: boolean;
   notice?: string;
+  /** The user's passkeys; absent for accounts that cannot have any (no passkey section). */
+  passkeys?: PasskeyCredential[];
   /** The identity provider the user signed in with, which then handles their second factor. */
   via?: string;
 }) {
@@ -118,9 +130,11 @@ export function profilePage({
     'Profile',
     html`<h1>Hello, ${username}</h1>
       ${trusted(message('notice', notice))} ${trusted(twoFactor)}
+      ${trusted(passkeys ? passkeyList(passkeys) : '')}
       <nav>
         <form method="post" action="/logout"><button type="submit">Log out</button></form>
       </nav>`,
+    { scripts: true },
   );
 }
 
@@ -158,4 +172,23 @@ export function unavailablePage(): string {
     html`<h1>Please try again in a moment</h1>
       <p>The service is briefly unavailable.</p>`,
   );
+}
+
+const day = (iso: string | null) => (iso ? iso.slice(0, 10) : 'never');
+
+function passkeyList(passkeys: PasskeyCredential[]): string {
+  const rows = passkeys.map(
+    (passkey) =>
+      html`<li class="passkey">
+        Added ${day(passkey.createdAt)}, last used
+        ${day(passkey.lastUsedAt)}${passkey.backedUp ? ', synced' : ''}
+        <form method="post" action="/profile/passkeys/remove">
+          <input type="hidden" name="id" value="${passkey.id}" /><button type="submit">Remove</button>
+        </form>
+      </li>`,
+  );
+  return html`<h2>Passkeys</h2>
+    ${trusted(rows.length ? `<ul id="passkeys">${rows.join('')}</ul>` : '<p>No passkeys yet.</p>')}
+    <p><button type="button" id="add-passkey">Add a passkey</button></p>
+    <p id="passkey-status" role="status"></p>`;
 }

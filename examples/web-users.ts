@@ -1,6 +1,9 @@
-import { hashPassword, needsRehash, verifyPassword } from 'koa-jam';
+import { randomUUID } from 'node:crypto';
+import { hashPassword, needsRehash, verifyPassword, type PasskeyCredential } from 'koa-jam';
 
 export interface WebUser {
+  /** Opaque and stable: passkeys store it on the authenticator, so it is not the user name. */
+  id: string;
   username: string;
   passwordHash: string;
   /** Set once the user has confirmed an authenticator app with a first code. */
@@ -10,6 +13,8 @@ export interface WebUser {
 /** The example's user database, in memory. Passwords are kept only as hashes. */
 export class WebUsers {
   readonly #users: Map<string, WebUser>;
+  /** The passkeys table, by credential id. */
+  readonly #passkeys = new Map<string, PasskeyCredential>();
   /** Checked for unknown names, so the time a login takes does not tell which names exist. */
   readonly #decoyHash: string;
 
@@ -21,6 +26,7 @@ export class WebUsers {
   static async create(passwords: Record<string, string>): Promise<WebUsers> {
     const users = await Promise.all(
       Object.entries(passwords).map(async ([username, password]) => ({
+        id: randomUUID(),
         username,
         passwordHash: await hashPassword(password),
       })),
@@ -43,5 +49,26 @@ export class WebUsers {
 
   enableOtp(username: string, secret: string): void {
     this.#users.get(username)!.otpSecret = secret;
+  }
+
+  byId(id: string): WebUser | undefined {
+    return [...this.#users.values()].find((user) => user.id === id);
+  }
+
+  async passkeysOf(userId: string): Promise<PasskeyCredential[]> {
+    return [...this.#passkeys.values()].filter((passkey) => passkey.userId === userId);
+  }
+
+  async passkey(id: string): Promise<PasskeyCredential | undefined> {
+    return this.#passkeys.get(id);
+  }
+
+  async savePasskey(passkey: PasskeyCredential): Promise<void> {
+    this.#passkeys.set(passkey.id, passkey);
+  }
+
+  /** Removes one of the user's own passkeys; false when they have none by that id. */
+  removePasskey(userId: string, id: string): boolean {
+    return this.#passkeys.get(id)?.userId === userId && this.#passkeys.delete(id);
   }
 }

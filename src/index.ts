@@ -7,12 +7,14 @@ export {
   type JwtCheck,
   type OAuth2Refusal,
 } from './engine/jam-error.js';
+export { jamChannels, type JamEvents } from './engine/jam-events.js';
+export type { StoreCallContext } from './engine/store/store-events.js';
 export type { JamPayload } from './engine/jam-payload.js';
 export type { AuthzOptions } from './engine/authz/authz-options.js';
 export type { JwtAlgorithm } from './engine/jwt/jwt-algorithms.js';
 export type { JwtOptions } from './engine/jwt/jwt-options.js';
 export type { JwkSet, JwtKeyOptions, PublicJwk } from './engine/jwt/jwt-key-set.js';
-export type { JwtListOptions } from './engine/jwt/jwt-list.js';
+export type { JwtListOptions } from './engine/jwt/jwt-list-options.js';
 export type { TokenPair } from './engine/jwt/token-pairs.js';
 export type { MakePayloadOptions, VerifyJwtOptions } from './engine/jwt/jwt-service.js';
 export type { CacheStats } from './engine/jwt/verified-token-cache.js';

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { Jam, hashPassword, verifyPassword } from 'koa-jam';
 import { SECRET } from '../helpers/keys.js';
 import { CLI_PATH, runCli } from '../helpers/run-cli.js';
+import { craftToken } from '../helpers/tokens.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'koa-jam-cli-'));
 const CHEAP = { cost: 2 ** 10, blockSize: 8, parallelization: 1 };
@@ -168,6 +169,20 @@ describe('the koa-jam CLI', () => {
         expect(printed.header).to.deep.equal({ alg: 'HS256', typ: 'JWT' });
         expect(printed.payload.sub).to.equal('ann');
       }
+      // Escaped as JSON \u escapes: C1 controls (CSI), bidi overrides, separators, DEL, zero-width, unassigned.
+      const hostile = [
+        '\u009b31m',
+        'evil\u202eexe.txt',
+        'line\u2028break',
+        '\u007f\u200b\u2066',
+        '\u{e0001}\u{10ffff}',
+      ];
+      const crafted = craftToken({ alg: 'none', typ: 'JWT' }, { hostile });
+      const printed = await runCli(['token', 'decode', crafted]);
+      expect(printed.code).to.equal(0);
+      expect(printed.stdout).to.match(/^[\x20-\x7e\n]+$/);
+      expect(JSON.parse(printed.stdout).payload.hostile).to.deep.equal(hostile);
+
       const garbage = await runCli(['token', 'decode', 'not-a-token']);
       expect(garbage.code).to.equal(2);
       expect(garbage.stderr).to.contain('not a JWT');

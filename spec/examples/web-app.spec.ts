@@ -27,7 +27,7 @@ describe('examples/web-app', function () {
   let jam: Jam;
   let users: WebUsers;
   before(async () => {
-    jam = new Jam({ session: {}, otp: {} });
+    jam = new Jam({ session: {}, otp: {}, passkeys: { rpId: 'localhost' } });
     users = await WebUsers.create({ alice: 'alice-password', bob: 'bob-password' });
   });
   after(() => jam.close());
@@ -156,6 +156,7 @@ describe('examples/web-app', function () {
       idpJam = new Jam({
         session: {},
         otp: {},
+        passkeys: { rpId: 'localhost' },
         oauth2: {
           providers: {
             example: { issuer: idp.issuer, clientId: 'web-app', clientSecret: 'web-app-secret', redirectUri },

@@ -4,11 +4,11 @@ import { createInterface } from 'node:readline';
 import { Jam, isJamError } from 'koa-jam';
 import { SECRET } from './keys.js';
 
-async function race(redisUrl: string): Promise<void> {
+async function raceRefresh(storeUrl: string): Promise<void> {
   const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
   const { warmup, tokens } = JSON.parse((await lines.next()).value) as { warmup: string; tokens: string[] };
-  const jam = new Jam({ jwt: { secretKey: SECRET, list: { type: 'black', store: redisUrl } } });
-  await jam.verifyJwtToken(warmup); // connects to Redis before the start line
+  const jam = new Jam({ jwt: { secretKey: SECRET, list: { type: 'black', store: storeUrl } } });
+  await jam.verifyJwtToken(warmup); // connects to the store before the start line
   console.log('ready');
   await lines.next();
   const results = await Promise.all(
@@ -24,7 +24,7 @@ async function race(redisUrl: string): Promise<void> {
   process.stdin.destroy();
 }
 
-race(process.argv[2]).catch((err: unknown) => {
+raceRefresh(process.argv[2]).catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;
 });

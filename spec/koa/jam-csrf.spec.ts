@@ -31,6 +31,20 @@ describe('jamCsrf', () => {
     }
   });
 
+  it('checks the documented JWT cookie (jwt) by default too, and any list of cookie names', async () => {
+    const crossSite = (cookie: string) => ({ Cookie: cookie, 'Sec-Fetch-Site': 'cross-site' });
+    expect((await status(appWith(), 'post', crossSite('jwt=eyJ'))).status).to.equal(403);
+    expect((await status(appWith(), 'post', crossSite('theme=dark'))).status).to.equal(200);
+    const listed = appWith({ cookieName: ['sid', 'access_token'] });
+    expect((await status(listed, 'post', crossSite('theme=dark; access_token=x'))).status).to.equal(403);
+    expect((await status(listed, 'post', crossSite('sid=x'))).status).to.equal(403);
+    expect((await status(listed, 'post', crossSite('sessionId=x'))).status).to.equal(200);
+    expect((await status(appWith({ cookieName: 'sid' }), 'post', crossSite('sid=x'))).status).to.equal(403);
+    for (const bad of [[], [''], '', 42]) {
+      expect(() => jamCsrf({ cookieName: bad as never })).to.throw(JamError, 'cookieName');
+    }
+  });
+
   it('lets same-origin and user-initiated requests through', async () => {
     for (const site of ['same-origin', 'none']) {
       await status(appWith(), 'post', { ...withCookie, 'Sec-Fetch-Site': site }).then((r) =>

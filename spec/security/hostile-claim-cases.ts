@@ -224,6 +224,19 @@ export const CLAIM_CASES: HostileCase[] = [
       ),
     code: 'ERR_JWT_INVALID',
   },
+  // Explicit typing (RFC 8725 §3.11): the header's typ and the payload's token_use must agree.
+  {
+    name: 'typ refresh+jwt on a token that is not a refresh token (well signed)',
+    target: 'hs',
+    token: (c) => ours(c, {}, { alg: 'HS256', typ: 'refresh+jwt' }),
+    code: 'ERR_JWT_INVALID',
+  },
+  {
+    name: 'token_use refresh under typ JWT (well signed)',
+    target: 'hs',
+    token: (c) => ours(c, { token_use: 'refresh', fam: 'f' }),
+    code: 'ERR_JWT_INVALID',
+  },
   // Text an attacker controls must not reach the error message (SECURITY.md calls it safe to log).
   ...['{"sub":"x",\n"evil\u001b[31m', 'line\u2028break\u202e', '{"sub" \u009b}'].map(
     (payload): HostileCase => ({

@@ -68,6 +68,20 @@ function decodeSegment(token: string, index: number, name: string): unknown {
   }
 }
 
+/**
+ * Control (C0, C1), format (bidi overrides, zero-width) and line/paragraph separator characters, and
+ * anything unassigned: JSON.stringify escapes only C0 controls, and a terminal acts on the others. (A raw
+ * newline can only be the indentation's: JSON.stringify escapes those in strings.)
+ */
+const NON_PRINTING = /(?!\n)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cn}\p{Co}]/gu;
+
+/** JSON with every non-printing character escaped: what a token holds cannot drive the terminal. */
 function print(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  const json = JSON.stringify(value, null, 2).replace(NON_PRINTING, (c) =>
+    c
+      .split('') // UTF-16 units: an astral character is escaped as its surrogate pair
+      .map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+      .join(''),
+  );
+  process.stdout.write(`${json}\n`);
 }

@@ -7,6 +7,7 @@ import type { SessionOptions } from './session/session-options.js';
 
 /** What `new Jam(config)` takes; every section is optional, and a method of an absent section throws ERR_CONFIG. */
 export interface JamConfig {
+  /** JSON Web Tokens: keys, lifetimes, revocation lists. */
   jwt?: JwtOptions;
   /** Server-side sessions. */
   session?: SessionOptions;

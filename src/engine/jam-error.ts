@@ -39,7 +39,7 @@ export const JAM_ERROR_CODES = {
   },
   ERR_PROVIDER_UNAVAILABLE: {
     status: 503,
-    when: 'the identity provider is unreachable, too slow or answered 5xx',
+    when: 'the identity provider is unreachable, too slow or answered 5xx (a sign-in, or `jwt.jwks` before any key was fetched)',
   },
   ERR_FORBIDDEN: {
     status: 403,
@@ -47,7 +47,10 @@ export const JAM_ERROR_CODES = {
   },
 } as const satisfies Record<string, { status: number; when: string }>;
 
-/** Stable error codes: match on `err.code`, never on the message. */
+/**
+ * Stable error codes: match on `err.code`, never on the message.
+ * @useDeclaredType
+ */
 export type JamErrorCode = keyof typeof JAM_ERROR_CODES;
 
 /**
@@ -87,6 +90,10 @@ export type OAuth2Refusal =
   | 'exchange' // the code did not exchange, or the response or ID token did not validate
   | 'no-subject'; // the profile has no id
 
+/**
+ * What a JamError carries besides its code and message.
+ * @inline
+ */
 export interface JamErrorOptions {
   cause?: unknown;
   /** JWT errors only: which check failed. */
@@ -95,7 +102,9 @@ export interface JamErrorOptions {
   detail?: Record<string, unknown>;
 }
 
+/** @inline */
 type OtpRefusalCode = 'ERR_OTP_INVALID' | 'ERR_OTP_REPLAYED' | 'ERR_OTP_LOCKED';
+/** @inline */
 type PasskeyRefusalCode = 'ERR_PASSKEY_INVALID' | 'ERR_PASSKEY_CHALLENGE' | 'ERR_PASSKEY_COUNTER';
 
 /**
@@ -105,10 +114,14 @@ type PasskeyRefusalCode = 'ERR_PASSKEY_INVALID' | 'ERR_PASSKEY_CHALLENGE' | 'ERR
  * constructors below, one per code (or family of codes).
  */
 export class JamError extends Error {
+  /** Always `JamError`, also across copies of koa-jam (see {@link isJamError}). */
   override readonly name = 'JamError';
+  /** What went wrong: stable across versions, unlike the message. */
   readonly code: JamErrorCode;
+  /** The HTTP status the Koa edge answers with for this code. */
   readonly status: number;
   // Declared, not initialised: errors without them have no such property at all.
+  /** JWT failures: which check failed (see {@link JwtCheck}); for logs and tests, never for clients. */
   declare readonly check?: JwtCheck;
   /** Structured facts for logs and monitoring (ids, counters), never secrets; absent for most codes. */
   declare readonly detail?: Readonly<Record<string, unknown>>;
@@ -121,10 +134,12 @@ export class JamError extends Error {
     if (options.detail !== undefined) this.detail = Object.freeze({ ...options.detail });
   }
 
+  /** ERR_CONFIG: a bad or missing option, with a message the user can act on. */
   static config(message: string, cause?: unknown): JamError {
     return new JamError('ERR_CONFIG', message, { cause });
   }
 
+  /** ERR_INVALID_ARGUMENT: the application called a method with a value it cannot take. */
   static invalidArgument(message: string, cause?: unknown): JamError {
     return new JamError('ERR_INVALID_ARGUMENT', message, { cause });
   }
@@ -134,27 +149,36 @@ export class JamError extends Error {
     return new JamError('ERR_BAD_REQUEST', reason, { cause });
   }
 
+  /** ERR_JWT_INVALID, with the check that failed. */
   static jwtInvalid(reason: string, { check, cause }: { check: JwtCheck; cause?: unknown }): JamError {
     return new JamError('ERR_JWT_INVALID', `invalid token: ${reason}`, { check, cause });
   }
 
+  /** ERR_JWT_EXPIRED (`check: 'exp'`). */
   static jwtExpired(cause?: unknown): JamError {
     return new JamError('ERR_JWT_EXPIRED', 'token has expired', { check: 'exp', cause });
   }
 
+  /** ERR_JWT_NOT_BEFORE (`check: 'nbf'`). */
   static jwtNotBefore(cause?: unknown): JamError {
     return new JamError('ERR_JWT_NOT_BEFORE', 'token is not valid yet', { check: 'nbf', cause });
   }
 
+  /** ERR_JWT_REVOKED (`check: 'list'`). */
   static jwtRevoked(reason = 'token has been revoked'): JamError {
     return new JamError('ERR_JWT_REVOKED', reason, { check: 'list' });
   }
 
+  /** ERR_SESSION_NOT_FOUND. */
   static sessionNotFound(message = 'no such session'): JamError {
     return new JamError('ERR_SESSION_NOT_FOUND', message);
   }
 
-  /** @param store which store (e.g. `session store`); @param operation read, write, delete... */
+  /**
+   * ERR_STORE_UNAVAILABLE: a store call failed or did not answer in time.
+   * @param store which store (e.g. `session store`)
+   * @param operation read, write, delete...
+   */
   static storeUnavailable(store: string, operation: string, reason: string, cause?: unknown): JamError {
     return new JamError('ERR_STORE_UNAVAILABLE', `${store} ${operation} failed: ${reason}`, { cause });
   }

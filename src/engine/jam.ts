@@ -77,7 +77,8 @@ export class Jam {
 
   /**
    * The verified, frozen payload; throws JamError (ERR_JWT_INVALID, ERR_JWT_EXPIRED, ERR_JWT_REVOKED,
-   * ERR_STORE_UNAVAILABLE when the list store is down, ...) otherwise. Refresh tokens are refused.
+   * ERR_STORE_UNAVAILABLE when the list store is down, ERR_PROVIDER_UNAVAILABLE when a `jwt.jwks` provider was
+   * never reached, ...) otherwise. Refresh tokens are refused.
    */
   async verifyJwtToken<T extends JamPayload = JamPayload>(
     token: string,
@@ -151,7 +152,12 @@ export class Jam {
   }
 
   /** The session lifetime in seconds and whether reads extend it, for cookies. */
-  sessionLifetime(): { ttl: number; rolling: boolean } {
+  sessionLifetime(): {
+    /** Session lifetime in seconds. */
+    ttl: number;
+    /** Whether requests move the expiry forward. */
+    rolling: boolean;
+  } {
     const service = this.#sessionService();
     return { ttl: service.ttlSeconds, rolling: service.rolling };
   }
@@ -195,6 +201,11 @@ export class Jam {
    */
   async completeLogin(provider: string, options: CompleteLoginOptions): Promise<OAuth2Login> {
     return this.#oauth2Service().completeLogin(provider, options);
+  }
+
+  /** The relying party passkeys are made for: its id, name and the origins answers may come from. */
+  passkeyRelyingParty(): { id: string; name: string; origins: string[] } {
+    return this.#passkeyService().relyingParty();
   }
 
   /** Options for `navigator.credentials.create()` to add a passkey for `user`, excluding the ones they have. */
@@ -261,9 +272,10 @@ export class Jam {
   }
 
   #authzPolicy(): PermissionPolicy {
-    if (this.#authz === undefined)
-      throw JamError.config('permissions are not configured: add an `authz` section to the Jam config');
-    return this.#authz;
+    return configured(
+      this.#authz,
+      'permissions are not configured: add an `authz` section to the Jam config',
+    );
   }
 
   #otpService(): OtpService {

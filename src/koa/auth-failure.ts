@@ -1,4 +1,6 @@
 import type { Context } from 'koa';
+import { publish } from '../engine/jam-events.js';
+import type { JamError } from '../engine/jam-error.js';
 
 /** The statuses a refused request gets; anything else is not an auth failure. */
 export type AuthFailureStatus = 401 | 403 | 503;
@@ -31,4 +33,17 @@ export function respondAuthFailure(ctx: Context, status: AuthFailureStatus): voi
 
 export function isAuthFailureStatus(status: unknown): status is AuthFailureStatus {
   return status === 401 || status === 403 || status === 503;
+}
+
+/**
+ * A credential the request presented was refused: the reason goes on ctx.state.authError, and
+ * `koa-jam:auth.failure` is published, once per request and middleware (jamJwt, jamSession). The engine's
+ * verifyJwtToken and getSession publish none: an app may call them several times for one request.
+ */
+export function refuseCredential(ctx: Context, source: 'jwt' | 'session', err: JamError): void {
+  ctx.state.authError = err;
+  publish('auth.failure', () => {
+    const { code, check, message: reason } = err;
+    return check === undefined ? { source, code, reason } : { source, code, check, reason };
+  });
 }

@@ -2,26 +2,40 @@ import { hash } from 'node:crypto';
 import type { Middleware } from 'koa';
 import { JamError } from '../engine/jam-error.js';
 import type { Jam } from '../engine/jam.js';
-import { checkNonNegativeNumber, checkSection } from '../shared/option-checks.js';
+import { checkNonNegativeNumber } from '../shared/option-checks.js';
+import { resolveSection, type OptionsSchema } from '../shared/options-schema.js';
 import { assertJam } from './jam-context.js';
 
+/** Options of `jamJwks`. */
 export interface JamJwksOptions {
-  /** Default `/.well-known/jwks.json`. */
+  /** The path answered. */
   path?: string;
-  /** Seconds clients and proxies may cache the set. Default 300: short, so a new key is seen soon. */
+  /** Seconds clients and proxies may cache the set. */
   maxAge?: number;
 }
 
-const DEFAULTS = { path: '/.well-known/jwks.json', maxAge: 300 };
+/** The jamJwks options, declared once (docs/jwt.md shows them). */
+export const JAM_JWKS_OPTIONS = {
+  path: {
+    doc: 'the path answered; must start with `/`.',
+    default: '/.well-known/jwks.json',
+    check: (path: string, value: unknown) => {
+      if (typeof value !== 'string' || !value.startsWith('/'))
+        throw JamError.config(`${path} must start with /`);
+      return value;
+    },
+  },
+  maxAge: {
+    doc: 'seconds clients and proxies may cache the set (`Cache-Control`); short, so a new key is seen.',
+    default: 300,
+    check: (path: string, value: unknown) => checkNonNegativeNumber(path, value, { integer: true }),
+  },
+} as const satisfies OptionsSchema;
 
 /** Answers `GET <path>` with the public JWK Set, with Cache-Control and an ETag; other requests pass on. */
 export function jamJwks(jam: Jam, options: JamJwksOptions = {}): Middleware {
   assertJam('jamJwks', jam);
-  checkSection('jamJwks', options, ['path', 'maxAge']);
-  const { path, maxAge } = { ...DEFAULTS, ...options };
-  if (typeof path !== 'string' || !path.startsWith('/'))
-    throw JamError.config('jamJwks.path must start with /');
-  checkNonNegativeNumber('jamJwks.maxAge', maxAge, { integer: true });
+  const { path, maxAge } = resolveSection('jamJwks', JAM_JWKS_OPTIONS, options);
   const jwks = jam.jwks();
   if (jwks.keys.length === 0) {
     throw JamError.config('jamJwks: no asymmetric key to publish (HS* keys are secret and never published)');

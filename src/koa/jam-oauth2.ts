@@ -3,20 +3,51 @@ import { isJamError, JamError } from '../engine/jam-error.js';
 import type { Jam } from '../engine/jam.js';
 import type { OAuth2Login } from '../engine/oauth2/oauth2-login.js';
 import { safeReturnTo } from '../shared/safe-return-to.js';
-import { checkFunction, checkSection, checkString } from '../shared/option-checks.js';
+import { checkFunction, checkString } from '../shared/option-checks.js';
+import { resolveSection, type OptionsSchema } from '../shared/options-schema.js';
 import { assertJam } from './jam-context.js';
 import { respondAuthFailure } from './auth-failure.js';
 
+/** Options of `jamOAuth2`. */
 export interface JamOAuth2Options {
-  /** `GET <prefix>/<provider>/login` and `GET <prefix>/<provider>/callback`. Default `/auth`. */
+  /** `GET <prefix>/<provider>/login` and `GET <prefix>/<provider>/callback`. */
   prefix?: string;
   /** Called after a successful login: start the app's session here. Unless it answers, the browser goes to `returnTo`. */
   onLogin: (ctx: Context, login: OAuth2Login) => unknown;
   /** Called instead of the generic 401/503 answer when a login fails (`err.status` says which); render a page here. */
   onError?: (ctx: Context, err: JamError) => unknown;
-  /** The cookie binding login transactions to the browser. Default `jam_oauth2`. */
+  /** The cookie binding login transactions to the browser. */
   cookieName?: string;
 }
+
+/** The jamOAuth2 options, declared once (docs/oauth2.md shows them). */
+export const JAM_OAUTH2_OPTIONS = {
+  prefix: {
+    doc: '`GET <prefix>/<provider>/login` and `GET <prefix>/<provider>/callback`',
+    default: '/auth',
+    check: (path: string, value: unknown) => {
+      if (typeof value !== 'string' || !/^\/(.*[^/])?$/.test(value)) {
+        throw JamError.config(`${path} must start with / and not end with /`);
+      }
+      return value;
+    },
+  },
+  onLogin: {
+    doc: "`(ctx, login)`: start the app's session; unless it answers, the browser goes to `returnTo`",
+    required: true,
+    check: checkFunction,
+  },
+  onError: {
+    doc: '`(ctx, err)`: render your own page for a failed login',
+    defaultDoc: 'generic 401/503',
+    check: checkFunction,
+  },
+  cookieName: {
+    doc: 'the cookie that binds login transactions to the browser',
+    default: 'jam_oauth2',
+    check: checkString,
+  },
+} as const satisfies OptionsSchema;
 
 /**
  * Sign-in with the identity providers of the Jam config's `oauth2` section. A failed login never calls
@@ -25,14 +56,8 @@ export interface JamOAuth2Options {
  */
 export function jamOAuth2(jam: Jam, options: JamOAuth2Options): Middleware {
   assertJam('jamOAuth2', jam);
-  checkSection('jamOAuth2', options, ['prefix', 'onLogin', 'onError', 'cookieName']);
-  const { prefix = '/auth', onLogin, onError, cookieName = 'jam_oauth2' } = options;
-  if (typeof prefix !== 'string' || !/^\/(.*[^/])?$/.test(prefix)) {
-    throw JamError.config('jamOAuth2.prefix must start with / and not end with /');
-  }
-  checkFunction('jamOAuth2.onLogin', onLogin);
-  if (onError !== undefined) checkFunction('jamOAuth2.onError', onError);
-  checkString('jamOAuth2.cookieName', cookieName);
+  const { prefix, cookieName } = resolveSection('jamOAuth2', JAM_OAUTH2_OPTIONS, options);
+  const { onLogin, onError } = options;
   const providers = new Set(jam.oauth2Providers());
   if (providers.size === 0) {
     throw JamError.config('jamOAuth2: no identity provider: add an `oauth2` section to the Jam config');

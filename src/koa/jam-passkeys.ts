@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Context, Middleware } from 'koa';
-import { checkFunction, checkSection, checkString } from '../shared/option-checks.js';
+import { checkFunction, checkString } from '../shared/option-checks.js';
+import { resolveSection, type OptionsSchema } from '../shared/options-schema.js';
 import { isJamError } from '../engine/jam-error.js';
 import type { Jam } from '../engine/jam.js';
 import type {
@@ -12,10 +13,11 @@ import type {
 import { assertJam } from './jam-context.js';
 import { readJsonBody } from './read-json-body.js';
 
+/** @inline */
 type Awaitable<T> = T | Promise<T>;
 
 export interface JamPasskeysOptions extends PasskeyCredentialLookup {
-  /** Where the four JSON routes live. Default `/passkeys`. */
+  /** Where the four JSON routes live. */
   prefix?: string;
   /** The signed-in user adding a passkey (from the session), or null: registration answers 401. */
   findUser(ctx: Context): Awaitable<PasskeyUser | null | undefined>;
@@ -29,16 +31,37 @@ export interface JamPasskeysOptions extends PasskeyCredentialLookup {
   onLogin(ctx: Context, login: PasskeyLogin): Awaitable<void>;
 }
 
-const KNOWN = [
-  'prefix',
-  'findUser',
-  'listCredentials',
-  'findCredential',
-  'saveCredential',
-  'findUserId',
-  'onRegistered',
-  'onLogin',
-] as const;
+const callback = (doc: string, required: boolean) => ({ doc, required, check: checkFunction });
+
+/** The jamPasskeys options, declared once (docs/passkeys.md shows them). */
+export const JAM_PASSKEYS_OPTIONS = {
+  prefix: { doc: 'where the four routes live', default: '/passkeys', check: checkString },
+  findUser: callback(
+    '`(ctx) => PasskeyUser \\| null`: the signed-in user adding a passkey (null answers 401)',
+    true,
+  ),
+  listCredentials: callback(
+    '`(userId) => Promise<PasskeyCredential[]>`: excluded at registration, offered at named sign-in',
+    true,
+  ),
+  findCredential: callback(
+    '`(id) => Promise<PasskeyCredential \\| null>`: the credential a sign-in names',
+    true,
+  ),
+  saveCredential: callback(
+    '`(credential) => Promise<void>`: a new passkey, or one with its new counter after a sign-in',
+    true,
+  ),
+  findUserId: callback(
+    '`(name) => string \\| null`: lets a sign-in name the account (`{ "username": ... }`)',
+    false,
+  ),
+  onRegistered: callback('`(ctx, credential)`: after a new passkey was saved', false),
+  onLogin: callback(
+    "`(ctx, { userId, credential })`: start the user's session here; may set `ctx.body`",
+    true,
+  ),
+} as const satisfies OptionsSchema;
 
 /** Browser answers are a few KB; anything far larger is not one. */
 const BODY_LIMIT = 64 * 1024;
@@ -51,12 +74,8 @@ const BODY_LIMIT = 64 * 1024;
  */
 export function jamPasskeys(jam: Jam, options: JamPasskeysOptions): Middleware {
   assertJam('jamPasskeys', jam);
-  checkSection('jamPasskeys', options, KNOWN);
-  const prefix = checkString('jamPasskeys.prefix', options.prefix ?? '/passkeys').replace(/\/$/, '');
-  for (const name of ['findUser', 'listCredentials', 'findCredential', 'saveCredential', 'onLogin'] as const)
-    checkFunction(`jamPasskeys.${name}`, options[name]);
-  for (const name of ['findUserId', 'onRegistered'] as const)
-    if (options[name] !== undefined) checkFunction(`jamPasskeys.${name}`, options[name]);
+  const prefix = resolveSection('jamPasskeys', JAM_PASSKEYS_OPTIONS, options).prefix.replace(/\/$/, '');
+  jam.passkeyRelyingParty(); // fails fast when passkeys are not configured
   const lookup: PasskeyCredentialLookup = {
     findCredential: (id) => options.findCredential(id),
     saveCredential: (credential) => options.saveCredential(credential),

@@ -1,11 +1,23 @@
 import type { Middleware } from 'koa';
 import { isJamError, JamError } from '../engine/jam-error.js';
 import type { Jam } from '../engine/jam.js';
-import { checkOneOf, checkSection } from '../shared/option-checks.js';
+import { checkOneOf, checkSection, checkString } from '../shared/option-checks.js';
+import { resolveSection, type OptionsSchema } from '../shared/options-schema.js';
 import { assertJam } from './jam-context.js';
 import type { JamStatePayload } from './koa-state.js';
-import { SAME_SITE, setSessionCookie, type SessionCookieOptions } from './session-cookie.js';
-import { firstCredential, resolversFor, type CredentialSources } from './token-resolvers.js';
+import { refuseCredential } from './auth-failure.js';
+import {
+  SAME_SITE,
+  SESSION_COOKIE_NAME,
+  setSessionCookie,
+  type SessionCookieOptions,
+} from './session-cookie.js';
+import {
+  checkCredentialName,
+  firstCredential,
+  resolversFor,
+  type CredentialSources,
+} from './token-resolvers.js';
 
 /** Where jamSession looks for the session id: the cookie (default `sessionId`), then `Bearer <id>` in a header (default none). */
 export interface JamSessionOptions extends CredentialSources {
@@ -13,22 +25,37 @@ export interface JamSessionOptions extends CredentialSources {
   cookie?: Pick<SessionCookieOptions, 'path' | 'domain' | 'sameSite'>;
 }
 
+type CookieAttributes = NonNullable<JamSessionOptions['cookie']>;
+
+/** The jamSession options, declared once (docs/sessions.md shows them); a string is `cookieName`. */
+export const JAM_SESSION_OPTIONS = {
+  cookieName: {
+    doc: 'cookie the id is read from first; `null` turns it off.',
+    default: SESSION_COOKIE_NAME,
+    check: checkCredentialName,
+  },
+  headerName: {
+    doc: 'header read as `Bearer <id>` when there is no cookie; `null` turns it off.',
+    default: null,
+    check: checkCredentialName,
+  },
+  cookie: {
+    doc: '`{ path, domain, sameSite }` the cookie was set with, to re-send it (rolling sessions).',
+    check: checkCookieAttributes,
+  },
+} as const satisfies OptionsSchema;
+
 /**
  * Loads the request's session and sets `ctx.state.payload` to its data (null when absent, unknown or when
  * the store is down, with the reason on `ctx.state.authError`) and `ctx.state.sessionId`. It never rejects
  * a request: the route decides, e.g. with requirePayload(). With `rolling` sessions it re-sends the cookie,
  * so the browser keeps it as long as the server keeps the session.
  */
-export function jamSession(jam: Jam, options: string | JamSessionOptions = 'sessionId'): Middleware {
+export function jamSession(jam: Jam, options: string | JamSessionOptions = SESSION_COOKIE_NAME): Middleware {
   assertJam('jamSession', jam);
   const given = typeof options === 'string' ? { cookieName: options } : options;
-  checkSection('jamSession', given, ['cookieName', 'headerName', 'cookie']);
-  const { cookie, ...sources } = { cookieName: 'sessionId', headerName: null, ...given };
-  if (cookie !== undefined) {
-    checkSection('jamSession.cookie', cookie, ['path', 'domain', 'sameSite']);
-    if (cookie.sameSite !== undefined) checkOneOf('jamSession.cookie.sameSite', cookie.sameSite, SAME_SITE);
-  }
-  const resolve = resolversFor('jamSession', sources);
+  const { cookie, ...sources } = resolveSection('jamSession', JAM_SESSION_OPTIONS, given);
+  const resolve = resolversFor(sources);
   const { rolling } = jam.sessionLifetime(); // also fails fast when sessions are not configured
   return async function jamSession(ctx, next) {
     ctx.jam = jam;
@@ -39,7 +66,7 @@ export function jamSession(jam: Jam, options: string | JamSessionOptions = 'sess
     if (id !== undefined) {
       try {
         const data = await jam.getSession<JamStatePayload & object>(id);
-        if (data === null) ctx.state.authError = JamError.sessionNotFound();
+        if (data === null) refuseCredential(ctx, 'session', JamError.sessionNotFound());
         else {
           ctx.state.payload = data;
           ctx.state.sessionId = id;
@@ -49,9 +76,17 @@ export function jamSession(jam: Jam, options: string | JamSessionOptions = 'sess
         }
       } catch (err) {
         if (!isJamError(err)) throw err;
-        ctx.state.authError = err;
+        refuseCredential(ctx, 'session', err);
       }
     }
     return next();
   };
+}
+
+function checkCookieAttributes(path: string, value: unknown): CookieAttributes {
+  const { path: cookiePath, domain, sameSite } = checkSection(path, value, ['path', 'domain', 'sameSite']);
+  if (cookiePath !== undefined) checkString(`${path}.path`, cookiePath);
+  if (domain !== undefined) checkString(`${path}.domain`, domain);
+  if (sameSite !== undefined) checkOneOf(`${path}.sameSite`, sameSite, SAME_SITE);
+  return value as CookieAttributes;
 }

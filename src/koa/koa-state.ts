@@ -10,7 +10,13 @@ import type { Jam } from '../engine/jam.js';
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface JamTypes {}
 
-export type JamStatePayload = JamTypes extends { payload: infer P } ? P : JamPayload;
+/** The type of `ctx.state.payload`: the `payload` of {@link JamTypes}, else {@link JamPayload}. */
+export type JamStatePayload = JamTypes extends {
+  /** Your payload type. */
+  payload: infer P;
+}
+  ? P
+  : JamPayload;
 
 declare module 'koa' {
   interface DefaultState {

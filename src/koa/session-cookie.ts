@@ -1,9 +1,13 @@
 import type { Context } from 'koa';
 import { JamError } from '../engine/jam-error.js';
 
+/** The cookie jamSession reads and setSessionCookie writes unless told another name. */
+export const SESSION_COOKIE_NAME = 'sessionId';
+
 /** The SameSite values a session cookie may take. */
 export const SAME_SITE = ['lax', 'strict', 'none'] as const;
 
+/** Attributes of the session cookie; it is always HttpOnly, and Secure over HTTPS. */
 export interface SessionCookieOptions {
   /** Default `sessionId`. */
   cookieName?: string;
@@ -11,6 +15,7 @@ export interface SessionCookieOptions {
   maxAge?: number;
   /** Default `/`. */
   path?: string;
+  /** Default none: the cookie goes to this host only. */
   domain?: string;
   /** Default `lax`: sent on top-level navigations from other sites, never on their subrequests or forms' POSTs. */
   sameSite?: (typeof SAME_SITE)[number];
@@ -33,7 +38,7 @@ export function clearSessionCookie(ctx: Context, options: Omit<SessionCookieOpti
 function writeCookie(
   ctx: Context,
   value: string,
-  { cookieName = 'sessionId', maxAge, path = '/', domain, sameSite = 'lax' }: SessionCookieOptions,
+  { cookieName = SESSION_COOKIE_NAME, maxAge, path = '/', domain, sameSite = 'lax' }: SessionCookieOptions,
 ): void {
   ctx.cookies.set(cookieName, value, {
     httpOnly: true,

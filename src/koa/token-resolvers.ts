@@ -7,6 +7,7 @@ export type TokenResolver = (ctx: Context) => string | undefined;
 // RFC 6750 §2.1 / RFC 7235: case-insensitive scheme, one or more spaces, then the credential.
 const BEARER = /^bearer +([^\s]+) *$/i;
 
+/** The named cookie; an empty one is no token. */
 export function fromCookie(name: string): TokenResolver {
   return (ctx) => ctx.cookies.get(name) || undefined;
 }
@@ -30,14 +31,11 @@ export interface CredentialSources {
   cookieName?: string | null;
 }
 
-/** Cookie first, then header: the resolvers a sources option describes, validated once. */
-export function resolversFor(
-  owner: string,
-  { headerName, cookieName }: Required<CredentialSources>,
-): TokenResolver[] {
+/** Cookie first, then header: the resolvers of checked `cookieName` / `headerName` options. */
+export function resolversFor({ headerName, cookieName }: Required<CredentialSources>): TokenResolver[] {
   const resolvers: TokenResolver[] = [];
-  if (cookieName !== null) resolvers.push(fromCookie(checkName(owner, 'cookieName', cookieName)));
-  if (headerName !== null) resolvers.push(fromBearerHeader(checkName(owner, 'headerName', headerName)));
+  if (cookieName !== null) resolvers.push(fromCookie(cookieName));
+  if (headerName !== null) resolvers.push(fromBearerHeader(headerName));
   return resolvers;
 }
 
@@ -50,9 +48,11 @@ export function firstCredential(resolvers: readonly TokenResolver[], ctx: Contex
   return undefined;
 }
 
-function checkName(owner: string, option: string, value: unknown): string {
+/** The check of a `cookieName` / `headerName` option: an HTTP token (RFC 9110 §5.6.2), or null for none. */
+export function checkCredentialName(path: string, value: unknown): string | null {
+  if (value === null) return null;
   if (typeof value !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value)) {
-    throw JamError.config(`${owner}.${option} must be a header/cookie name or null`);
+    throw JamError.config(`${path} must be a header/cookie name or null`);
   }
   return value;
 }

@@ -1,14 +1,16 @@
 import type { Context } from 'koa';
 import type { AuthorizationChecker } from 'routing-controllers';
-import { checkBoolean, checkFunction, checkSection, checkString } from '../shared/option-checks.js';
+import { checkBoolean, checkFunction, checkString } from '../shared/option-checks.js';
+import { resolveSection, type OptionsSchema } from '../shared/options-schema.js';
 import { JamError } from '../engine/jam-error.js';
 import type { JamStatePayload } from '../koa/koa-state.js';
 import { unauthenticatedStatus } from '../koa/auth-failure.js';
 import { authHttpError } from './auth-http-error.js';
 import { loadUser, type LoadUser } from './load-user.js';
 
+/** Options of `jamAuthorizationChecker`. */
 export interface JamAuthorizationOptions<U = JamStatePayload> {
-  /** The payload claim holding the user's roles: a string or an array of strings. Default `roles`. */
+  /** The payload claim holding the user's roles: a string or an array of strings. */
   rolesClaim?: string;
   /** Makes the user of the payload; a payload whose user is not found (null) is refused 401. */
   load?: LoadUser<U>;
@@ -19,10 +21,29 @@ export interface JamAuthorizationOptions<U = JamStatePayload> {
   policy?: (user: U | JamStatePayload, roles: string[], ctx: Context) => boolean | Promise<boolean>;
   /**
    * `@Authorized('orders:read')` names permissions instead of roles, decided by `ctx.jam.isAllowed` (the
-   * rule of `requirePermission`; all of them required). Not with `rolesClaim` or `policy`. Default false.
+   * rule of `requirePermission`; all of them required). Not with `rolesClaim` or `policy`.
    */
   permissions?: boolean;
 }
+
+/** The jamAuthorizationChecker options, declared once. */
+export const JAM_AUTHORIZATION_OPTIONS = {
+  rolesClaim: {
+    doc: "the payload claim holding the user's roles: a string or an array of strings",
+    default: 'roles',
+    check: checkString,
+  },
+  load: { doc: '`(payload, ctx)`: the user of the payload; null is refused 401', check: checkFunction },
+  policy: {
+    doc: '`(user, roles, ctx)`: your own rule instead of the roles check; false is 403',
+    check: checkFunction,
+  },
+  permissions: {
+    doc: "`@Authorized('orders:read')` names permissions, decided by `ctx.jam.isAllowed`; not with `rolesClaim` or `policy`",
+    default: false,
+    check: checkBoolean,
+  },
+} as const satisfies OptionsSchema;
 
 /**
  * An `authorizationChecker` for routing-controllers. No payload: 401 (503 when the store was down), on every
@@ -32,14 +53,11 @@ export interface JamAuthorizationOptions<U = JamStatePayload> {
  */
 export function jamAuthorizationChecker<U>(options: JamAuthorizationOptions<U> = {}): AuthorizationChecker {
   const owner = 'jamAuthorizationChecker';
-  checkSection(owner, options, ['rolesClaim', 'load', 'policy', 'permissions']);
-  const permissions = checkBoolean(`${owner}.permissions`, options.permissions ?? false);
+  const { rolesClaim, permissions } = resolveSection(owner, JAM_AUTHORIZATION_OPTIONS, options);
   if (permissions && (options.rolesClaim !== undefined || options.policy !== undefined)) {
     throw JamError.config(`${owner}: permissions replaces rolesClaim and policy; pass only one of them`);
   }
-  const rolesClaim = checkString(`${owner}.rolesClaim`, options.rolesClaim ?? 'roles');
-  const load = options.load && checkFunction(`${owner}.load`, options.load);
-  const policy = options.policy && checkFunction(`${owner}.policy`, options.policy);
+  const { load, policy } = options;
 
   return async (action, roles: string[]) => {
     const ctx = action.context as Context;

@@ -1,13 +1,22 @@
 import type { Context } from 'koa';
 import { createParamDecorator } from 'routing-controllers';
-import { checkBoolean, checkSection } from '../shared/option-checks.js';
+import { checkBoolean } from '../shared/option-checks.js';
+import { resolveSection, type OptionsSchema } from '../shared/options-schema.js';
 import { unauthenticatedStatus } from '../koa/auth-failure.js';
 import { authHttpError } from './auth-http-error.js';
 
+/** The @Payload options, declared once. */
+export const PAYLOAD_OPTIONS = {
+  required: {
+    doc: 'an anonymous request answers 401 (503 when the store was down)',
+    default: false,
+    check: checkBoolean,
+  },
+} as const satisfies OptionsSchema;
+
 /** Injects `ctx.state.payload`; with `required: true` an anonymous request answers 401 (503 when the store was down). */
 export function Payload(options: { required?: boolean } = {}): ParameterDecorator {
-  checkSection('@Payload', options, ['required']);
-  const required = checkBoolean('@Payload.required', options.required ?? false);
+  const { required } = resolveSection('@Payload', PAYLOAD_OPTIONS, options);
   return createParamDecorator({
     value(action) {
       const ctx = action.context as Context;

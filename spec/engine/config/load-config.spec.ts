@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { Jam, JamError } from 'koa-jam';
+import { Jam } from 'koa-jam';
+import { throwsWith } from '../../helpers/errors.js';
 import { runCli } from '../../helpers/run-cli.js';
 import { SECRET } from '../../helpers/keys.js';
 
@@ -12,15 +13,7 @@ function writeConfig(content: string): string {
   return file;
 }
 
-function configError(fn: () => unknown): JamError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).to.be.instanceOf(JamError).with.property('code', 'ERR_CONFIG');
-    return err as JamError;
-  }
-  return expect.fail('expected ERR_CONFIG');
-}
+const configError = (fn: () => unknown) => throwsWith(fn, 'ERR_CONFIG');
 
 const PRINTABLE_LINE = /^[\x20-\x7e]*$/;
 

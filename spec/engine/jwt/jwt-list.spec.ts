@@ -159,6 +159,15 @@ describe('jwt.list', () => {
     }
   });
 
+  it('reads the entries an earlier koa-jam wrote before it encoded its values (a bare 1, true)', async () => {
+    const store = new Keyv();
+    const jam = new Jam({ jwt: { secretKey: SECRET, list: { type: 'black', store } } });
+    const payload = jam.makePayload({});
+    const token = await jam.genJwtToken(payload);
+    await store.set(`${LIST_PREFIX}jti:${payload.jti}`, 1, 60_000);
+    await rejectsWith(jam.verifyJwtToken(token), 'ERR_JWT_REVOKED');
+  });
+
   it('does nothing for an already expired token', async () => {
     const store = new Keyv();
     const jam = new Jam({ jwt: { secretKey: SECRET, list: { type: 'black', store } } });

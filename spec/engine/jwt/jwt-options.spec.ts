@@ -54,11 +54,47 @@ describe('jwt options', () => {
       'jwt.expire must be a positive integer',
     );
     expect(configMessage({ secretKey: SECRET, cache: { maxEntries: 0 } })).to.contain('jwt.cache.maxEntries');
+    expect(configMessage({ secretKey: SECRET, cache: { maxBytes: 0.5 } })).to.contain('jwt.cache.maxBytes');
   });
 
   it('refuses RSA keys under 2048 bits', () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
     expect(configMessage({ alg: 'RS256', privateKey })).to.contain('at least 2048 bits');
+  });
+
+  it('refuses a PEM or DER key as an HMAC secret (the key-confusion set-up)', () => {
+    const { publicPem, privatePem, publicKey } = keyPairFor('RS256');
+    const der = publicKey.export({ format: 'der', type: 'spki' });
+    for (const secretKey of [publicPem, privatePem, `\n  ${publicPem}`, keyPairFor('ES256').publicPem, der]) {
+      expect(configMessage({ alg: 'HS256', secretKey })).to.contain('not a secret');
+    }
+    expect(configMessage({ keys: [{ kid: 'k', alg: 'HS512', secretKey: publicPem }] })).to.contain(
+      'jwt.keys[0].secretKey',
+    );
+  });
+
+  it('refuses an RSA-PSS key that every signature of the algorithm would fail (hash, MGF1, salt)', async () => {
+    const pss = (options: object) =>
+      generateKeyPairSync('rsa-pss', { modulusLength: 2048, ...options }).privateKey;
+    const sha512 = pss({ hashAlgorithm: 'sha512', mgf1HashAlgorithm: 'sha512', saltLength: 64 });
+    expect(configMessage({ alg: 'PS256', privateKey: sha512 })).to.contain('got sha512');
+    // jsonwebtoken signs and verifies with no RSA-PSS key that lacks these restrictions.
+    expect(configMessage({ alg: 'PS256', privateKey: pss({}) })).to.contain('got no restriction');
+    const mgf = pss({ hashAlgorithm: 'sha256', mgf1HashAlgorithm: 'sha1', saltLength: 32 });
+    expect(configMessage({ alg: 'PS256', privateKey: mgf })).to.contain('MGF1 sha1');
+    const salty = pss({ hashAlgorithm: 'sha256', mgf1HashAlgorithm: 'sha256', saltLength: 64 });
+    expect(configMessage({ alg: 'PS256', privateKey: salty })).to.contain('at least 64');
+    // Keys whose restrictions match the algorithm, or that have none, sign and verify.
+    for (const [alg, privateKey] of [
+      ['PS512', sha512],
+      ['PS256', pss({ hashAlgorithm: 'sha256', mgf1HashAlgorithm: 'sha256', saltLength: 32 })],
+      ['PS384', pss({ hashAlgorithm: 'sha384', mgf1HashAlgorithm: 'sha384' })],
+    ] as const) {
+      const jam = new Jam({ jwt: { alg, privateKey } });
+      expect(await jam.verifyJwtToken(await jam.genJwtToken(jam.makePayload({ sub: 'a' })))).to.include({
+        sub: 'a',
+      });
+    }
   });
 
   it('never echoes a secret in an error message', () => {

@@ -1,5 +1,6 @@
 import { createSign } from 'node:crypto';
 import { expect } from 'chai';
+import { jwtVerify } from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
 import { Jam, JamError, type JwtAlgorithm, type JwtOptions } from 'koa-jam';
 import { freezeClock, type FrozenClock } from '../../helpers/clock.js';
@@ -270,6 +271,91 @@ describe('JWT', () => {
       await jam.verifyJwtToken(tokens[0]);
       await jam.verifyJwtToken(tokens[1]);
       expect(jam.jwtCacheStats()).to.include({ hits: 2, misses: 5 });
+    });
+
+    it('stays within maxBytes (default 64 MiB), counting what payloads hold, not how many there are', async () => {
+      expect(jamFor('HS256').jwtCacheStats()).to.include({
+        bytes: 0,
+        maxBytes: 64 * 2 ** 20,
+        maxEntries: 10_000,
+      });
+      const jam = jamFor('HS256', { cache: { maxBytes: 2 ** 20 } });
+      const typical = await jam.genJwtToken(jam.makePayload({ sub: 'alice', roles: ['user', 'admin'] }));
+      await jam.verifyJwtToken(typical);
+      const { bytes: typicalBytes } = jam.jwtCacheStats()!;
+      expect(typicalBytes).to.be.within(500, 1500); // V8 holds about 700 bytes for such a payload
+      // Well-signed 6 KB tokens, each payload 1,500 empty objects (about 96 KB of heap each).
+      for (let n = 0; n < 40; n++) {
+        const hostile = jam.makePayload({ n, x: Array.from({ length: 1500 }, () => ({})) });
+        const token = await jam.genJwtToken(hostile);
+        expect(token.length).to.be.below(8192);
+        await jam.verifyJwtToken(token);
+      }
+      const stats = jam.jwtCacheStats()!;
+      expect(stats.bytes).to.be.at.most(2 ** 20);
+      expect(stats.size).to.be.within(8, 10); // ~108 KB estimated each
+      expect(stats.bytes / stats.size).to.be.above(96_000);
+    });
+
+    describe('ECDSA signatures are malleable: (r, s) and (r, n - s) both verify', () => {
+      const ORDERS = {
+        ES256: 'ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551',
+        ES384:
+          'ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973',
+        ES512:
+          '01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409',
+      } as const;
+      const twinOf = (token: string, alg: keyof typeof ORDERS) => {
+        const dot = token.lastIndexOf('.');
+        const signature = Buffer.from(token.slice(dot + 1), 'base64url');
+        const half = signature.length / 2;
+        const s = BigInt(`0x${signature.subarray(half).toString('hex')}`);
+        const twin = (BigInt(`0x${ORDERS[alg]}`) - s).toString(16).padStart(half * 2, '0');
+        const spelled = Buffer.concat([signature.subarray(0, half), Buffer.from(twin, 'hex')]);
+        return `${token.slice(0, dot + 1)}${spelled.toString('base64url')}`;
+      };
+
+      for (const alg of ['ES256', 'ES384', 'ES512'] as const) {
+        it(`${alg}: both spellings verify (in jose too) and share one cache entry`, async () => {
+          const jam = jamFor(alg);
+          const token = await jam.genJwtToken(jam.makePayload({ sub: 'ann' }));
+          const twin = twinOf(token, alg);
+          expect(twin).not.to.equal(token);
+          const { publicKey } = keyPairFor(alg);
+          expect((await jwtVerify(twin, publicKey)).payload).to.include({ sub: 'ann' });
+          expect(await jam.verifyJwtToken(token)).to.include({ sub: 'ann' });
+          expect(await jam.verifyJwtToken(twin)).to.include({ sub: 'ann' });
+          expect(jam.jwtCacheStats()).to.include({ size: 1, hits: 1, misses: 1 });
+          expect(await jamFor(alg, { cache: false }).verifyJwtToken(twin)).to.include({ sub: 'ann' });
+          // The other order: a high-S token (another signer's) first, then its twin.
+          const fresh = jamFor(alg);
+          await fresh.verifyJwtToken(twin);
+          await fresh.verifyJwtToken(token);
+          expect(fresh.jwtCacheStats()).to.include({ size: 1, hits: 1 });
+          // koa-jam signs low-S only: the twin is always the high-S one.
+          for (let n = 0; n < 8; n++) {
+            const mine = await jam.genJwtToken(jam.makePayload({ n }));
+            const signature = Buffer.from(mine.slice(mine.lastIndexOf('.') + 1), 'base64url');
+            const s = BigInt(`0x${signature.subarray(signature.length / 2).toString('hex')}`);
+            expect(s <= BigInt(`0x${ORDERS[alg]}`) / 2n, `token ${n}`).to.equal(true);
+          }
+        });
+      }
+
+      it('the same arithmetic on an HMAC signature is refused, never a cache hit', async () => {
+        const jam = jamFor('HS512');
+        const token = await jam.genJwtToken(jam.makePayload({ sub: 'ann' }));
+        await jam.verifyJwtToken(token);
+        await rejectsWith(jam.verifyJwtToken(twinOf(token, 'ES256')), 'ERR_JWT_INVALID');
+      });
+    });
+
+    it('does not keep a payload larger than maxBytes', async () => {
+      const jam = jamFor('HS256', { cache: { maxBytes: 10_000 } });
+      await jam.verifyJwtToken(
+        await jam.genJwtToken(jam.makePayload({ x: Array.from({ length: 500 }, () => ({})) })),
+      );
+      expect(jam.jwtCacheStats()).to.include({ size: 0, bytes: 0 });
     });
 
     it('does not cache a token verified without the exp check, nor a refused one', async () => {

@@ -6,6 +6,7 @@ import { Jam, jamJwt, requirePayload, requirePermission, type JamConfig } from '
 import request from 'supertest';
 import { freezeClock, type FrozenClock } from '../../helpers/clock.js';
 import { rejectsWith, throwsWith } from '../../helpers/errors.js';
+import { eventually } from '../../helpers/eventually.js';
 import { listenLoopback } from '../../helpers/loopback-server.js';
 import { runWithoutPackage } from '../../helpers/without-package.js';
 import {
@@ -222,6 +223,27 @@ describe('jwt.jwks: tokens of an identity provider (real oidc-provider on loopba
     await idp.stop();
     clock.tick((MAX_AGE + COOLDOWN) * 1000);
     await request(app(jam)).get('/').set('Authorization', `Bearer ${later}`).expect(200);
+  });
+
+  it('serves the known keys while a re-fetch of a stale set hangs', async () => {
+    const published = await (await fetch(`${idp.issuer}/jwks`)).text();
+    const mirror = await listenLoopback();
+    const held: import('node:http').ServerResponse[] = [];
+    let hang = false;
+    mirror.handle((_req, res) => (hang ? held.push(res) : res.end(published)));
+    try {
+      // A fetch timeout longer than the test's: were the token to wait for the re-fetch, the test would time out.
+      const jam = remoteJam(idp, { uri: `${mirror.origin}/jwks`, timeout: 600_000 });
+      await jam.verifyJwtToken(await idp.accessToken());
+      hang = true;
+      clock.tick(MAX_AGE * 1000);
+      const later = await idp.accessToken();
+      expect(await jam.verifyJwtToken(later)).to.include({ sub: 'orders-worker' });
+      await eventually(async () => expect(held).to.have.length(1)); // the re-fetch was made, and hangs
+    } finally {
+      for (const res of held) res.end(published);
+      await mirror.close();
+    }
   });
 
   it('picks up a key rotation without a restart: the new key verifies, the removed one no longer does', async () => {

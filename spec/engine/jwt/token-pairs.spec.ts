@@ -1,16 +1,17 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { expect } from 'chai';
+import { jwtVerify } from 'jose';
 import { Jam, type JwtListOptions, type JwtOptions } from 'koa-jam';
 import { freezeClock } from '../../helpers/clock.js';
 import { SECRET } from '../../helpers/keys.js';
 import { useListJams } from '../../helpers/list-jams.js';
 import { STORE_KINDS } from '../../helpers/store-kinds.js';
 import { rejectsWith } from '../../helpers/errors.js';
+import { race, startRacer } from '../../helpers/racer.js';
 import { slowKeyv } from '../../helpers/slow-store.js';
-import { decodeSegment } from '../../helpers/tokens.js';
+import { craftToken, decodeSegment } from '../../helpers/tokens.js';
+
+const REFRESH_RACER = join(__dirname, '../../helpers/refresh-racer.js');
 
 for (const kind of STORE_KINDS) {
   describe(`token pairs on ${kind.name}`, () => {
@@ -85,6 +86,18 @@ for (const kind of STORE_KINDS) {
       });
     }
 
+    it('works with a fractional clockTolerance and expire: store TTLs are whole milliseconds', async () => {
+      for (const type of ['black', 'white'] as const) {
+        const jam = jamWith(type, { clockTolerance: 0.0005 });
+        const first = await jam.genTokenPair({ sub: 'u1' });
+        const second = await jam.refreshTokenPair(first.refreshToken);
+        expect(await jam.verifyJwtToken(second.accessToken)).to.include({ sub: 'u1' });
+        const plain = await jam.genJwtToken({ ...jam.makePayload({}), exp: Date.now() / 1000 + 60.3 });
+        await jam.revokeJwtToken(plain);
+        await rejectsWith(jam.verifyJwtToken(plain), 'ERR_JWT_REVOKED');
+      }
+    });
+
     it('lets exactly one of two concurrent refreshes with the same token win', async () => {
       const jam = jamWith();
       const pairs = await Promise.all([1, 2, 3, 4, 5].map((n) => jam.genTokenPair({ n })));
@@ -108,15 +121,8 @@ for (const kind of STORE_KINDS) {
         const jam = jamWith();
         const pairs = await Promise.all(Array.from({ length: 20 }, (_, n) => jam.genTokenPair({ n })));
         const input = { warmup: pairs[0].accessToken, tokens: pairs.map((pair) => pair.refreshToken) };
-        const racers = [racer(jams.store!, input), racer(jams.store!, input)];
-        let a: Outcome[], b: Outcome[];
-        try {
-          await Promise.all(racers.map((r) => r.ready));
-          for (const r of racers) r.go();
-          [a, b] = await Promise.all(racers.map((r) => r.results));
-        } finally {
-          for (const r of racers) if (r.child.exitCode === null) r.child.kill();
-        }
+        const racer = () => startRacer<Outcome[]>(REFRESH_RACER, [jams.store!], input);
+        const [a, b] = await race([racer(), racer()]);
         // The racers ran on the real clock: bring a frozen one up to it, so their tokens are not from the future.
         const behind = performance.timeOrigin + performance.now() - Date.now();
         if (behind > 0 && kind.name === 'SQLite') await jams.advance(behind);
@@ -170,6 +176,35 @@ describe('token pairs', () => {
     await rejectsWith(jam.verifyJwtToken(accessToken), 'ERR_JWT_REVOKED');
   });
 
+  it('type refresh tokens refresh+jwt in the header (RFC 8725 §3.11), and check the type on both sides', async () => {
+    const jam = new Jam({ jwt: { secretKey: SECRET, list: { type: 'black' } } });
+    const { accessToken, refreshToken } = await jam.genTokenPair({ sub: 'u1' });
+    expect(decodeSegment(accessToken, 0)).to.deep.equal({ alg: 'HS256', typ: 'JWT' });
+    expect(decodeSegment(refreshToken, 0)).to.deep.equal({ alg: 'HS256', typ: 'refresh+jwt' });
+    // An independent verifier that checks typ, as RFC 8725 advises, takes the access token and not the other.
+    const key = new TextEncoder().encode(SECRET);
+    expect((await jwtVerify(accessToken, key, { typ: 'JWT' })).payload).to.include({ sub: 'u1' });
+    const refused = await jwtVerify(refreshToken, key, { typ: 'JWT' }).catch((err: unknown) => err);
+    expect(refused).to.have.property('code', 'ERR_JWT_CLAIM_VALIDATION_FAILED');
+
+    // Well signed, but type and token_use disagree: refused either way.
+    const now = Math.floor(Date.now() / 1000);
+    const refreshClaims = { ...decodeSegment(refreshToken, 1), jti: 'other' };
+    const untyped = craftToken({ alg: 'HS256', typ: 'JWT' }, refreshClaims, SECRET);
+    await rejectsWith(jam.refreshTokenPair(untyped), 'ERR_JWT_INVALID');
+    const typedAccess = craftToken(
+      { alg: 'HS256', typ: 'refresh+jwt' },
+      { sub: 'u1', exp: now + 60 },
+      SECRET,
+    );
+    await rejectsWith(jam.verifyJwtToken(typedAccess), 'ERR_JWT_INVALID');
+    await rejectsWith(jam.refreshTokenPair(typedAccess), 'ERR_JWT_INVALID');
+    const typedUpper = craftToken({ alg: 'HS256', typ: 'REFRESH+JWT' }, { sub: 'u1', exp: now + 60 }, SECRET);
+    await rejectsWith(jam.verifyJwtToken(typedUpper), 'ERR_JWT_INVALID');
+    // A genuine refresh token still refreshes.
+    expect(await jam.refreshTokenPair(refreshToken)).to.have.keys('accessToken', 'refreshToken');
+  });
+
   it('validate refreshExpire', () => {
     expect(() => new Jam({ jwt: { secretKey: SECRET, refreshExpire: 0 } })).to.throw('jwt.refreshExpire');
   });
@@ -178,25 +213,4 @@ describe('token pairs', () => {
 interface Outcome {
   accessToken?: string;
   code?: string;
-}
-
-/** One child process (spec/helpers/refresh-racer.ts) holding its own Jam on the shared Redis. */
-function racer(redisUrl: string, input: { warmup: string; tokens: string[] }) {
-  const child = spawn(process.execPath, [join(__dirname, '../../helpers/refresh-racer.js'), redisUrl], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  child.stdin.write(`${JSON.stringify(input)}\n`);
-  const ready = lines.next().then(({ value }) => expect(value).to.equal('ready'));
-  return {
-    child,
-    ready,
-    go: () => child.stdin.end('go\n'),
-    results: (async (): Promise<Outcome[]> => {
-      await ready;
-      const { value } = await lines.next();
-      await once(child, 'exit');
-      return JSON.parse(value) as Outcome[];
-    })(),
-  };
 }

@@ -37,49 +37,76 @@ for (const kind of STORE_KINDS) {
   });
 }
 
-describe('passkey challenges shared by several Jam instances, each with its own Redis connection', function () {
+// Each instance has its own connection (and in-process lock), as separate processes do: only the store's atomic
+// claim keeps a challenge single use between them.
+for (const kind of STORE_KINDS.filter(({ name }) => name !== 'memory')) {
+  describe(`passkey challenges shared by several Jam instances (${kind.name})`, function () {
+    let store: StoreUnderTest;
+    const jams: Jam[] = [];
+    const table = new PasskeyTable();
+    const device = new SoftAuthenticator(ORIGIN);
+    before(async function () {
+      store = await kind.open(this);
+      for (let i = 0; i < 4; i++) jams.push(new Jam({ passkeys: { ...PASSKEYS, store: store.store } }));
+      const options = await jams[0].passkeyRegistrationOptions(ALICE);
+      await table.saveCredential(await jams[1].verifyPasskeyRegistration(ALICE, device.register(options)));
+    });
+    after(async () => {
+      await Promise.all(jams.map((jam) => jam.close()));
+      await store?.close();
+    });
+
+    it('verifies on one instance what another issued', async () => {
+      const login = await jams[2].verifyPasskeyLogin(
+        device.login(await jams[3].passkeyLoginOptions()),
+        table,
+      );
+      expect(login.userId).to.equal(ALICE.id);
+    });
+
+    it('of one answer sent to every instance at once, exactly one is accepted', async () => {
+      for (let round = 0; round < 5; round++) {
+        const answer = device.login(await jams[round % 4].passkeyLoginOptions());
+        const outcomes = await Promise.all(
+          jams
+            .flatMap((jam) => [jam, jam])
+            .map((jam) =>
+              jam.verifyPasskeyLogin(answer, table).then(
+                () => 'accepted',
+                (err: JamError) => err.code,
+              ),
+            ),
+        );
+        expect(outcomes.filter((o) => o === 'accepted')).to.have.length(1);
+        expect(outcomes.filter((o) => o !== 'accepted')).to.deep.equal(
+          Array(7).fill('ERR_PASSKEY_CHALLENGE'),
+        );
+      }
+    });
+  });
+}
+
+describe('passkey challenges while Redis is down', function () {
   let redis: RedisServer;
   const jams: Jam[] = [];
   const table = new PasskeyTable();
   const device = new SoftAuthenticator(ORIGIN);
   before(async function () {
     redis = await redisOrSkip(this);
-    for (let i = 0; i < 4; i++) jams.push(new Jam({ passkeys: { ...PASSKEYS, store: redis.url } }));
+    jams.push(new Jam({ passkeys: { ...PASSKEYS, store: redis.url } }));
     const options = await jams[0].passkeyRegistrationOptions(ALICE);
-    await table.saveCredential(await jams[1].verifyPasskeyRegistration(ALICE, device.register(options)));
+    await table.saveCredential(await jams[0].verifyPasskeyRegistration(ALICE, device.register(options)));
   });
   after(async () => {
     await Promise.all(jams.map((jam) => jam.close()));
     await redis?.stop();
   });
 
-  it('verifies on one instance what another issued', async () => {
-    const login = await jams[2].verifyPasskeyLogin(device.login(await jams[3].passkeyLoginOptions()), table);
-    expect(login.userId).to.equal(ALICE.id);
-  });
-
-  it('of one answer sent to every instance at once, exactly one is accepted', async () => {
-    for (let round = 0; round < 5; round++) {
-      const answer = device.login(await jams[round % 4].passkeyLoginOptions());
-      const outcomes = await Promise.all(
-        jams
-          .flatMap((jam) => [jam, jam])
-          .map((jam) =>
-            jam.verifyPasskeyLogin(answer, table).then(
-              () => 'accepted',
-              (err: JamError) => err.code,
-            ),
-          ),
-      );
-      expect(outcomes.filter((o) => o === 'accepted')).to.have.length(1);
-      expect(outcomes.filter((o) => o !== 'accepted')).to.deep.equal(Array(7).fill('ERR_PASSKEY_CHALLENGE'));
-    }
-  });
-
   it('fails closed with ERR_STORE_UNAVAILABLE while Redis is down', async () => {
     const jam = new Jam({ passkeys: { ...PASSKEYS, store: redis.url, storeTimeout: 300 } });
     jams.push(jam);
-    const options = await jam.passkeyLoginOptions();
+    // Issued before the outage by an instance with the default timeout (a busy machine can take 300 ms).
+    const options = await jams[0].passkeyLoginOptions();
     redis.pause();
     try {
       await rejectsWith(jam.passkeyLoginOptions(), 'ERR_STORE_UNAVAILABLE');

@@ -79,4 +79,48 @@ describe('password hashing', () => {
       expect(() => needsRehash(bad)).to.throw(JamError);
     }
   });
+
+  it('refuses scrypt parameters beyond the ceiling (memory 256 MiB, work N*r*p 2^22) before any work', async () => {
+    const stored = await hashPassword('pw', CHEAP);
+    const withParams = (params: string) => stored.replace('ln=10,r=8,p=1', params);
+    expect(stored).to.contain('ln=10,r=8,p=1');
+    for (const params of [
+      'ln=20,r=32,p=1', // 4 GiB, about 15 s
+      'ln=20,r=32,p=16', // about 4 minutes
+      'ln=19,r=8,p=1', // 512 MiB
+      'ln=17,r=8,p=5', // work 5 * 2^20
+    ]) {
+      const err = await rejection(verifyPassword('pw', withParams(params)));
+      expect(err.code, params).to.equal('ERR_INVALID_ARGUMENT');
+      expect(err.message).to.contain('ceiling');
+      expect(() => needsRehash(withParams(params))).to.throw(JamError, 'ceiling');
+    }
+    expect((await rejection(hashPassword('pw', { cost: 2 ** 17, parallelization: 5 }))).message).to.contain(
+      'ceiling',
+    );
+    // Strong settings within the ceiling are read (needsRehash parses without hashing).
+    for (const params of ['ln=17,r=8,p=1', 'ln=18,r=8,p=2', 'ln=15,r=8,p=16', 'ln=15,r=8,p=3']) {
+      expect(() => needsRehash(withParams(params)), params).not.to.throw();
+    }
+  });
+
+  it('does not normalise a password longer than the limit (NFKC over 1 MB blocks the event loop)', async () => {
+    const stored = await hashPassword('pw', CHEAP);
+    const huge = '\uFDFA'.repeat(1 << 20);
+    const normalize = String.prototype.normalize;
+    let normalised = 0;
+    String.prototype.normalize = function (this: string, form?: string) {
+      if (this.length > 1024) normalised++;
+      return normalize.call(this, form);
+    };
+    try {
+      expect(await verifyPassword(huge, stored)).to.equal(false);
+      expect((await rejection(hashPassword(huge))).code).to.equal('ERR_INVALID_ARGUMENT');
+    } finally {
+      String.prototype.normalize = normalize;
+    }
+    expect(normalised).to.equal(0);
+    // 57 U+FDFA are 57 UTF-16 units, but 1,881 bytes once normalised (18 characters each): still refused.
+    expect(await verifyPassword('\uFDFA'.repeat(57), stored)).to.equal(false);
+  });
 });

@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { expect } from 'chai';
+import { isJamError, Jam } from 'koa-jam';
 import { redisOrSkip, type RedisServer } from '../../helpers/redis-server.js';
 
 /**
@@ -50,5 +51,37 @@ describe('stores opened from a URL', () => {
     expect(await exitsAfterClose(down, 0), 'closed while the first connection fails').to.equal(0);
     expect(await exitsAfterClose(down, 300), 'closed between retries').to.equal(0);
     expect(await exitsAfterClose(redis.url, 300, redis), 'closed while reconnecting').to.equal(0);
+  });
+
+  it('refuses to use a Redis that may evict its keys (maxmemory with a policy other than noeviction)', async () => {
+    const config = (...args: string[]) =>
+      expect(spawnSync('redis-cli', ['-p', String(redis.port), 'config', 'set', ...args]).status).to.equal(0);
+    const sessionsWork = async () => {
+      const jam = new Jam({ session: { store: redis.url } });
+      try {
+        return await jam.createSession('alice', {}).then(
+          () => true,
+          (err: unknown) => err,
+        );
+      } finally {
+        await jam.close();
+      }
+    };
+    await redis.start(); // the test above stopped it
+    try {
+      config('maxmemory', '100mb');
+      for (const policy of ['allkeys-lru', 'volatile-lru', 'allkeys-random']) {
+        config('maxmemory-policy', policy);
+        const err = await sessionsWork();
+        expect(isJamError(err, 'ERR_STORE_UNAVAILABLE'), String(err)).to.equal(true);
+        expect((err as Error).message).to.contain(`maxmemory-policy ${policy}`);
+      }
+      config('maxmemory-policy', 'noeviction');
+      expect(await sessionsWork()).to.equal(true);
+      config('maxmemory', '0', 'maxmemory-policy', 'allkeys-lru'); // no limit: nothing is ever evicted
+      expect(await sessionsWork()).to.equal(true);
+    } finally {
+      config('maxmemory', '0', 'maxmemory-policy', 'noeviction');
+    }
   });
 });

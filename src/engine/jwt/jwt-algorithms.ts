@@ -15,6 +15,10 @@ export const JWT_ALGORITHMS = [
   'PS512',
 ] as const;
 
+/**
+ * A JWS algorithm (RFC 7518 §3.1) koa-jam signs and verifies with; `none` is not one.
+ * @useDeclaredType
+ */
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
 export function isHmac(alg: JwtAlgorithm): boolean {
@@ -28,6 +32,23 @@ export function minimumSecretBytes(alg: JwtAlgorithm): number {
 
 const EC_CURVES: Record<string, string> = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' };
 const MIN_RSA_BITS = 2048;
+
+/**
+ * An RSA-PSS key (rather than a plain RSA one) carries restrictions: a hash, an MGF1 hash, a minimum salt
+ * length. jsonwebtoken signs and verifies with one only when both hashes are the algorithm's own and the salt
+ * fits (RFC 7518 §3.5); any other such key would fail every signature at run time, so it is refused here.
+ */
+function pssRestrictionProblem(alg: JwtAlgorithm, details: NonNullable<KeyObject['asymmetricKeyDetails']>) {
+  const hash = `sha${alg.slice(2)}`;
+  const { hashAlgorithm, mgf1HashAlgorithm, saltLength } = details;
+  if (hashAlgorithm !== hash || mgf1HashAlgorithm !== hash) {
+    return `${alg} needs an RSA-PSS key restricted to ${hash} (hash and MGF1), got ${hashAlgorithm ?? 'no restriction'} (MGF1 ${mgf1HashAlgorithm ?? 'none'}); a plain RSA key works too`;
+  }
+  if ((saltLength ?? 0) > Number(alg.slice(2)) / 8) {
+    return `${alg} uses a ${Number(alg.slice(2)) / 8}-byte salt, but this RSA-PSS key requires at least ${saltLength}`;
+  }
+  return undefined;
+}
 
 /** Why `key` cannot serve `alg`, or undefined when it can. */
 export function asymmetricKeyProblem(alg: JwtAlgorithm, key: KeyObject): string | undefined {
@@ -45,5 +66,5 @@ export function asymmetricKeyProblem(alg: JwtAlgorithm, key: KeyObject): string 
   if ((details.modulusLength ?? 0) < MIN_RSA_BITS) {
     return `${alg} needs an RSA key of at least ${MIN_RSA_BITS} bits, got ${details.modulusLength}`;
   }
-  return undefined;
+  return type === 'rsa-pss' ? pssRestrictionProblem(alg, details) : undefined;
 }

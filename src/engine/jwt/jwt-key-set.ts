@@ -11,15 +11,27 @@ export interface JwtKeyOptions {
   kid: string;
   /** Default: `jwt.alg`. */
   alg?: JwtAlgorithm;
+  /** HS* secret, as `jwt.secretKey`. */
   secretKey?: KeyInput;
+  /** PEM or KeyObject, as `jwt.privateKey`: this key can sign. */
   privateKey?: KeyInput;
+  /** PEM or KeyObject, as `jwt.publicKey`: this key only verifies. */
   publicKey?: KeyInput;
 }
 
 /** A public JWK as published in the JWK Set (RFC 7517). */
-export type PublicJwk = JsonWebKey & { kid?: string; alg: JwtAlgorithm; use: 'sig' };
+export type PublicJwk = JsonWebKey & {
+  /** The key's `kid` in `jwt.keys`; absent with the single-key options. */
+  kid?: string;
+  /** The one algorithm tokens signed with this key may use. */
+  alg: JwtAlgorithm;
+  /** Always `sig`: the keys sign tokens. */
+  use: 'sig';
+};
 
+/** The public JWK Set of an instance (RFC 7517 §5), as `jam.jwks()` returns and `jamJwks` serves it. */
 export interface JwkSet {
+  /** The asymmetric keys; secret (HS*) keys are never published. */
   keys: PublicJwk[];
 }
 
@@ -32,6 +44,8 @@ export interface VerifyingKey {
 /** Where verification keys come from: the configured keys, or a remote JWK Set (RemoteKeySet). */
 export interface JwtKeySource {
   readonly signing?: SigningKey;
+  /** The algorithm of every verifying key, when it is known to be one (a remote set may change). */
+  readonly onlyAlg?: JwtAlgorithm;
   /** The key a token must be verified with; throws ERR_JWT_INVALID (check `kid` or `alg`) when there is none. */
   verifierFor(token: string): VerifyingKey | Promise<VerifyingKey>;
   jwks(): JwkSet;
@@ -49,12 +63,16 @@ const KEY_OPTIONS = ['kid', 'alg', 'secretKey', 'privateKey', 'publicKey'] as co
  */
 export class JwtKeySet implements JwtKeySource {
   readonly signing?: SigningKey;
+  /** The algorithm of every verifying key, when they all have one. */
+  readonly onlyAlg?: JwtAlgorithm;
   readonly #single?: VerifyingKey;
   readonly #byKid?: Map<string, VerifyingKey>;
   #jwks?: JwkSet;
 
   private constructor(signing: SigningKey | undefined, verifying: VerifyingKey[], keyed: boolean) {
     this.signing = signing;
+    const algs = new Set(verifying.map(({ alg }) => alg));
+    if (algs.size === 1) this.onlyAlg = [...algs][0];
     if (keyed) this.#byKid = new Map(verifying.map((entry) => [entry.kid!, entry]));
     else this.#single = verifying[0];
   }

@@ -10,6 +10,10 @@ import {
 import { asymmetricKeyProblem, isHmac, minimumSecretBytes, type JwtAlgorithm } from './jwt-algorithms.js';
 import { JamError } from '../jam-error.js';
 
+/**
+ * A key: a string (PEM, or an HS* secret used as its UTF-8 bytes), a Buffer, or a `KeyObject`.
+ * @inline
+ */
 export type KeyInput = string | Buffer | KeyObject;
 
 /** The KeyObjects one algorithm signs and verifies with; `signingKey` is absent on a verify-only instance. */
@@ -43,6 +47,12 @@ function buildSecretKey(alg: JwtAlgorithm, input: KeyInput | undefined, path: st
       throw JamError.config(`${path}.secretKey for ${alg} must be a secret key, got a ${input.type} key`);
     key = input;
   } else {
+    if (isKeyText(input)) {
+      // The classic set-up of HMAC/RSA key confusion: a public key is no secret.
+      throw JamError.config(
+        `${path}.secretKey for ${alg} is a PEM or DER key, not a secret: an HMAC secret must be random bytes`,
+      );
+    }
     key = createSecretKey(typeof input === 'string' ? Buffer.from(input, 'utf8') : input);
   }
   const min = minimumSecretBytes(alg);
@@ -53,6 +63,17 @@ function buildSecretKey(alg: JwtAlgorithm, input: KeyInput | undefined, path: st
     );
   }
   return { signingKey: key, verifyingKey: key };
+}
+
+/** True when `input` parses as a key (PEM or DER, public or private). */
+function isKeyText(input: string | Buffer): boolean {
+  if (typeof input === 'string' && input.includes('-----BEGIN')) return true;
+  try {
+    createPublicKey(typeof input === 'string' ? input : { key: input, format: 'der', type: 'spki' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function buildKeyPair(

@@ -1,35 +1,12 @@
-import { checkBoolean, checkOneOf, checkPositiveNumber, checkSection } from '../../shared/option-checks.js';
 import { JamError } from '../jam-error.js';
+import { publish, type JamEvents } from '../jam-events.js';
 import type { JamPayload } from '../jam-payload.js';
 import type { JamStore } from '../store/jam-store.js';
-import { openStore, type StoreOption } from '../store/open-store.js';
+import { openStore } from '../store/open-store.js';
+import type { ResolvedListOptions } from './jwt-list-options.js';
 import { SubjectCutoffs } from './subject-cutoffs.js';
 
-/** `jwt.list`: a black list refuses revoked tokens, a white list accepts only the tokens it recorded. */
-export interface JwtListOptions {
-  type: 'black' | 'white';
-  /** A Keyv, or a URL (`redis://…` shares the list between processes). Default: in memory. */
-  store?: StoreOption;
-  /** Milliseconds a list call may take before it counts as an outage. Default 1000. */
-  storeTimeout?: number;
-  /** Check each token's subject against `revokeSubject` cutoffs (one more read, sent with the list's). Default true. */
-  subjects?: boolean;
-}
-
-export type ResolvedListOptions = Required<Omit<JwtListOptions, 'store'>> & Pick<JwtListOptions, 'store'>;
-
-const LIST_OPTIONS = ['type', 'store', 'storeTimeout', 'subjects'] as const;
 const MAX_ID_LENGTH = 256;
-
-export function resolveListOptions(input: unknown): ResolvedListOptions {
-  const { type, store, storeTimeout = 1000, subjects = true } = checkSection('jwt.list', input, LIST_OPTIONS);
-  return {
-    type: checkOneOf('jwt.list.type', type, ['black', 'white'] as const),
-    subjects: checkBoolean('jwt.list.subjects', subjects),
-    store: store as StoreOption | undefined,
-    storeTimeout: checkPositiveNumber('jwt.list.storeTimeout', storeTimeout),
-  };
-}
 
 /**
  * The revocation list, keyed by `jti` (or by `fam` for the tokens of a pair, so one entry revokes the whole
@@ -60,8 +37,8 @@ export class JwtList {
 
   /**
    * ERR_JWT_REVOKED when the list or a subject cutoff refuses the token, ERR_STORE_UNAVAILABLE on an outage.
-   * The token's entry and its subject's cutoff are read at once: on Redis the two GETs leave in one pipeline
-   * (one round trip, and no cross-slot MGET on a cluster).
+   * The token's entry and its subject's cutoff are read at once: two GETs in flight together (no extra round
+   * trip of latency, and no cross-slot MGET on a cluster).
    */
   async check(payload: JamPayload): Promise<void> {
     // Promise.all: an outage of one read never leaves the other's rejection unhandled.
@@ -78,6 +55,7 @@ export class JwtList {
     if (this.#subjects === undefined)
       throw JamError.config('revokeSubject needs subject cutoffs: remove jwt.list.subjects: false');
     await this.#subjects.revoke(sub);
+    publish('token.revoked', () => ({ kind: 'subject', sub: sub as string }));
   }
 
   /**
@@ -104,9 +82,9 @@ export class JwtList {
     if (this.#white) {
       // The marker first: a record() racing this revoke then either sees it or is deleted below.
       if (ttl > 0) await this.#store.set(`revoked:${entry}`, 1, ttl);
-      return this.#store.delete(entry);
-    }
-    if (ttl > 0) await this.#store.set(entry, 1, ttl);
+      await this.#store.delete(entry);
+    } else if (ttl > 0) await this.#store.set(entry, 1, ttl);
+    publish('token.revoked', () => revokedEvent(payload));
   }
 
   /** Marks a refresh token spent; true only for the first caller, across processes on Redis. */
@@ -130,6 +108,18 @@ export class JwtList {
 /** Tokens of a pair (they have `token_use`) are listed by family; a `fam` in other tokens is just data. */
 function entryOf(payload: JamPayload): string {
   return isPairToken(payload) ? `fam:${idOf(payload, 'fam')}` : `jti:${idOf(payload, 'jti')}`;
+}
+
+/** The subject, for events: a string `sub` claim, else none. */
+export function subjectOf(payload: JamPayload): string | undefined {
+  return typeof payload.sub === 'string' ? payload.sub : undefined;
+}
+
+function revokedEvent(payload: JamPayload): JamEvents['koa-jam:token.revoked'] {
+  const sub = subjectOf(payload);
+  return isPairToken(payload)
+    ? { kind: 'family', sub, family: payload.fam as string }
+    : { kind: 'token', sub, jti: payload.jti };
 }
 
 function isPairToken(payload: JamPayload): boolean {

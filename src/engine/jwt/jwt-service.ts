@@ -6,15 +6,25 @@ import type { JamPayload } from '../jam-payload.js';
 import type { JwkSet, VerifyingKey } from './jwt-key-set.js';
 import { JwtList } from './jwt-list.js';
 import type { ResolvedJwtOptions } from './jwt-options.js';
+import type { JwtAlgorithm } from './jwt-algorithms.js';
+import { lowSSpelling } from './low-s-spelling.js';
 import { badNumericDate } from './numeric-dates.js';
 import { MAX_JSON_DEPTH, walkJson } from '../walk-json.js';
 import { VerifiedTokenCache, type CacheStats } from './verified-token-cache.js';
 
+/**
+ * The header `typ` of refresh tokens (RFC 8725 §3.11, explicit typing): a verifier that checks `typ` never
+ * takes one for an access token (`JWT`).
+ */
+export const REFRESH_TYP = 'refresh+jwt';
+
+/** Options of `jam.makePayload`. */
 export interface MakePayloadOptions {
   /** Lifetime in seconds, instead of the configured `expire`. */
   exp?: number;
 }
 
+/** Options of `jam.verifyJwtToken`. */
 export interface VerifyJwtOptions {
   /** Reject expired tokens and tokens without `exp`. Default true. */
   checkExp?: boolean;
@@ -26,13 +36,17 @@ export interface VerifyJwtOptions {
 export class JwtService {
   readonly #options: ResolvedJwtOptions;
   readonly #cache?: VerifiedTokenCache;
+  /** ES* on every key: the twins (r, s) and (r, n − s) of a signature share one cache entry. */
+  readonly #ecdsaAlg?: JwtAlgorithm;
   readonly #verifyOptions: jsonwebtoken.VerifyOptions & { complete: true };
   /** The revocation list (`jwt.list`), when configured; token pairs keep their spent tokens there too. */
   readonly list?: JwtList;
 
   constructor(options: ResolvedJwtOptions) {
     this.#options = options;
-    this.#cache = options.cacheSize > 0 ? new VerifiedTokenCache(options.cacheSize) : undefined;
+    this.#cache = options.cache && new VerifiedTokenCache(options.cache.maxEntries, options.cache.maxBytes);
+    const { onlyAlg } = options.keys;
+    if (onlyAlg?.startsWith('ES')) this.#ecdsaAlg = onlyAlg;
     const familyLifetime = Math.max(options.expire, options.refreshExpire);
     this.list = options.list && new JwtList(options.list, options.clockTolerance, familyLifetime);
     this.#verifyOptions = {
@@ -59,7 +73,8 @@ export class JwtService {
     };
   }
 
-  sign(payload: JamPayload): string {
+  /** `typ`: the header's type, `JWT` unless told (refresh tokens are `refresh+jwt`). */
+  sign(payload: JamPayload, typ = 'JWT'): string {
     const signing = this.#options.keys.signing;
     if (signing === undefined) {
       throw JamError.config(
@@ -71,7 +86,10 @@ export class JwtService {
     try {
       // Signed as serialised here: jsonwebtoken adds an iat to object payloads, and throws on claims named like
       // members of Object.prototype (`constructor`, `__proto__`), which are valid claim names.
-      return jsonwebtoken.sign(json, signing.key, { algorithm: signing.alg, header: signing.header });
+      const header = { ...signing.header, typ };
+      const token = jsonwebtoken.sign(json, signing.key, { algorithm: signing.alg, header });
+      // Low-S, so the twin the cache maps every ES* token to is the token itself.
+      return lowSSpelling(token, signing.alg);
     } catch (err) {
       throw JamError.invalidArgument(`genJwtToken: ${(err as Error).message}`, err);
     }
@@ -84,7 +102,8 @@ export class JwtService {
     if (token.length > this.#options.maxTokenLength)
       throw JamError.jwtInvalid('token is longer than jwt.maxTokenLength', { check: 'format' });
     const nowMs = Date.now();
-    const key = this.#cache && VerifiedTokenCache.keyOf(token);
+    const key =
+      this.#cache && VerifiedTokenCache.keyOf(this.#ecdsaAlg ? lowSSpelling(token, this.#ecdsaAlg) : token);
     const cached = key && this.#cache!.get(key, nowMs);
     if (cached) return cached;
     // RSA and EC verification decode the signature leniently: without this, one token has 16 spellings.
@@ -93,9 +112,9 @@ export class JwtService {
       throw JamError.jwtInvalid('the signature is not canonical base64url', { check: 'format' });
     }
     const verifier = await this.#options.keys.verifierFor(token);
-    const payload = this.#verifyUncached(token, verifier, checkExp, nowMs);
+    const { payload, bytes } = this.#verifyUncached(token, verifier, checkExp, nowMs);
     // Only fully checked tokens are cached; the entry dies at exp, so a hit is never an expired token.
-    if (key && checkExp) this.#cache!.set(key, payload, payload.exp! * 1000);
+    if (key && checkExp) this.#cache!.set(key, payload, payload.exp! * 1000, bytes);
     return payload;
   }
 
@@ -143,7 +162,13 @@ export class JwtService {
     return this.#cache?.stats();
   }
 
-  #verifyUncached(token: string, { key, alg }: VerifyingKey, checkExp: boolean, nowMs: number): JamPayload {
+  /** The payload, frozen, and its estimated size in the cache. */
+  #verifyUncached(
+    token: string,
+    { key, alg }: VerifyingKey,
+    checkExp: boolean,
+    nowMs: number,
+  ): { payload: JamPayload; bytes: number } {
     let decoded: jsonwebtoken.Jwt;
     try {
       decoded = jsonwebtoken.verify(token, key, {
@@ -162,6 +187,15 @@ export class JwtService {
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
       throw JamError.jwtInvalid('payload is not a JSON object', { check: 'format' });
     }
+    // The header's type and the payload's token_use must agree, so a refresh token is told apart by either
+    // (a cached payload then stands for its type too).
+    const typedRefresh = String(decoded.header.typ).toLowerCase() === REFRESH_TYP;
+    if (typedRefresh !== (payload.token_use === 'refresh')) {
+      throw JamError.jwtInvalid(
+        `a refresh token must have typ ${REFRESH_TYP} and token_use refresh, and only a refresh token`,
+        { check: 'token_use' },
+      );
+    }
     if (checkExp && payload.exp === undefined)
       throw JamError.jwtInvalid('token has no exp claim', { check: 'exp' });
     const badDate = badNumericDate(payload);
@@ -170,15 +204,19 @@ export class JwtService {
       throw JamError.jwtInvalid('token was issued in the future', { check: 'iat' });
     }
     // Frozen: one verified payload may be shared by many requests through the cache.
+    let bytes = 0;
     walkJson(
       payload,
-      ({ value }) => typeof value === 'object' && value !== null && Object.freeze(value),
+      (node) => {
+        bytes += VerifiedTokenCache.bytesOf(node);
+        if (typeof node.value === 'object' && node.value !== null) Object.freeze(node.value);
+      },
       () =>
         JamError.jwtInvalid(`payload nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`, {
           check: 'format',
         }),
     );
-    return payload;
+    return { payload, bytes };
   }
 }
 

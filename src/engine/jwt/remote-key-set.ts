@@ -75,8 +75,10 @@ export class RemoteKeySet implements JwtKeySource {
   async #keys(unknownKid: boolean): Promise<Snapshot> {
     const snapshot = this.#snapshot;
     const stale = snapshot === undefined || Date.now() - snapshot.fetchedAtMs >= this.#options.cacheMaxAgeMs;
-    if (this.#pending) await this.#pending;
-    else if ((stale || unknownKid) && this.#mayFetch()) await this.#refresh();
+    if ((stale || unknownKid) && this.#pending === undefined && this.#mayFetch()) void this.#refresh();
+    // Without keys, or after a kid the set may just have gained, wait for the fetch under way; otherwise the
+    // current keys serve while it runs, so a slow or dead provider never delays tokens whose key is known.
+    if (this.#pending && (snapshot === undefined || unknownKid)) await this.#pending;
     if (this.#snapshot === undefined) throw JamError.providerUnavailable('jwt.jwks', this.#failure);
     return this.#snapshot;
   }

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { publish } from '../jam-events.js';
 import { JamError } from '../jam-error.js';
 import type { JamPayload } from '../jam-payload.js';
-import type { JwtList } from './jwt-list.js';
-import type { JwtService } from './jwt-service.js';
+import { subjectOf, type JwtList } from './jwt-list.js';
+import { REFRESH_TYP, type JwtService } from './jwt-service.js';
 
+/** What `genTokenPair` and `refreshTokenPair` return: the two tokens of one login. */
 export interface TokenPair {
+  /** Lives `jwt.expire` seconds; sent with requests. */
   accessToken: string;
+  /** Lives `jwt.refreshExpire` seconds; spent by `refreshTokenPair`, only once. */
   refreshToken: string;
 }
 
@@ -45,6 +49,7 @@ export class TokenPairs {
     }
     await list.check(payload);
     if (!(await list.spend(payload))) {
+      publish('refresh.reuse', () => ({ sub: subjectOf(payload), family: payload.fam as string }));
       await list.revoke(payload);
       throw JamError.jwtRevoked('refresh token was already used: its whole family is revoked');
     }
@@ -61,7 +66,10 @@ export class TokenPairs {
     });
     const refresh = claims('refresh', this.#refreshExpire);
     await list.record(refresh);
-    return { accessToken: this.#jwt.sign(claims('access')), refreshToken: this.#jwt.sign(refresh) };
+    return {
+      accessToken: this.#jwt.sign(claims('access')),
+      refreshToken: this.#jwt.sign(refresh, REFRESH_TYP),
+    };
   }
 
   #needList(method: string): JwtList {

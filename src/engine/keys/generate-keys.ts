@@ -6,11 +6,17 @@ const generateKeyPairAsync = promisify(generateKeyPair);
 
 /** PEM strings: PKCS#8 private key, SPKI public key, as `jwt.privateKey` / `jwt.publicKey` take them. */
 export interface PemKeyPair {
+  /** PKCS#8 PEM. */
   privateKey: string;
+  /** SPKI PEM. */
   publicKey: string;
 }
 
 export const EC_CURVES = ['P-256', 'P-384', 'P-521'] as const;
+/**
+ * The curve of an EC key pair: P-256 for ES256, P-384 for ES384, P-521 for ES512.
+ * @useDeclaredType
+ */
 export type EcCurve = (typeof EC_CURVES)[number];
 
 /**

@@ -9,6 +9,7 @@ export interface OAuth2Claims {
   [claim: string]: unknown;
 }
 
+/** The provider's tokens from the code exchange. */
 export interface OAuth2Tokens {
   accessToken: string;
   refreshToken?: string;
@@ -27,6 +28,7 @@ export interface OAuth2Login {
   returnTo: string;
 }
 
+/** Options of `jam.beginLogin`. */
 export interface BeginLoginOptions {
   /** Where to go after the login; anything but a same-origin path (`/…`, not `//…`) becomes `/`. */
   returnTo?: string;
@@ -34,6 +36,7 @@ export interface BeginLoginOptions {
   browserKey?: string;
 }
 
+/** What `jam.beginLogin` returns: where to send the browser, and what it must bring back. */
 export interface LoginStart {
   /** Send the browser here (302). */
   url: string;
@@ -43,6 +46,7 @@ export interface LoginStart {
   maxAge: number;
 }
 
+/** Options of `jam.completeLogin`: what the provider's callback brought. */
 export interface CompleteLoginOptions {
   /** The callback's query string (or its parameters) as the provider sent it. */
   query: string | URLSearchParams | Record<string, string>;

@@ -1,6 +1,7 @@
-import { checkOneOf, checkPositiveNumber, checkSection, checkString } from '../../shared/option-checks.js';
+import { checkOneOf, checkPositiveNumber, checkString } from '../../shared/option-checks.js';
+import { resolveSection, type OptionsSchema } from '../../shared/options-schema.js';
 import { checkHttpsUrl } from '../config/check-https-url.js';
-import type { StoreOption } from '../store/open-store.js';
+import { checkStoreOption, type StoreOption } from '../store/open-store.js';
 import { defaultProfile, PRESETS, type OAuth2Preset, type ProfileMapper } from './provider-presets.js';
 import { JamError } from '../jam-error.js';
 
@@ -21,20 +22,20 @@ export interface OAuth2ProviderOptions {
   clientSecret?: string;
   /** This app's callback URL, registered at the provider: `<origin><prefix>/<name>/callback`. */
   redirectUri: string;
-  /** Default `openid email profile`, or the preset's. */
+  /** Space-separated; with `openid` the provider is OpenID Connect. */
   scope?: string;
 }
 
-/** The `oauth2` section of the Jam config. */
+/** The `oauth2` section of the Jam config; defaults and details: docs/oauth2.md, from `OAUTH2_OPTIONS`. */
 export interface OAuth2Options {
   providers: Record<string, OAuth2ProviderOptions>;
-  /** Where login transactions live: a Keyv instance or a URL, like `session.store`. Default: in memory. */
+  /** Where login transactions live: a Keyv instance or a URL, like `session.store`. */
   store?: StoreOption;
-  /** Seconds a login may take from the redirect to the callback. Default 600. */
+  /** Seconds a login may take from the redirect to the callback. */
   ttl?: number;
-  /** A store call that fails or takes longer than this many milliseconds counts as an outage. Default 1000. */
+  /** A store call that fails or takes longer than this many milliseconds counts as an outage. */
   storeTimeout?: number;
-  /** Seconds to wait for the provider (discovery, token, userinfo); longer counts as the provider down. Default 10. */
+  /** Seconds to wait for the provider (discovery, token, userinfo); longer counts as the provider down. */
   requestTimeout?: number;
 }
 
@@ -63,74 +64,112 @@ export interface ResolvedOAuth2Options {
   requestTimeoutSeconds: number;
 }
 
-const KNOWN = ['providers', 'store', 'ttl', 'storeTimeout', 'requestTimeout'] as const;
-const PROVIDER_KNOWN = [
-  'preset',
-  'issuer',
-  'authorizationEndpoint',
-  'tokenEndpoint',
-  'userinfoEndpoint',
-  'jwksUri',
-  'clientId',
-  'clientSecret',
-  'redirectUri',
-  'scope',
-] as const;
-const DEFAULTS = { ttl: 600, storeTimeout: 1000, requestTimeout: 10 } as const;
 // A path segment of the login and callback URLs.
 const PROVIDER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const DEFAULT_SCOPE = 'openid email profile';
+
+/** The options of one `oauth2.providers` entry, declared once (docs/oauth2.md shows them). */
+export const OAUTH2_PROVIDER_OPTIONS = {
+  preset: {
+    doc: '`github`, `google`, `gitlab` or `yandex`: endpoints, scope and profile mapping; options given beside it win',
+    check: (path: string, value: unknown) => checkOneOf(path, value, Object.keys(PRESETS) as OAuth2Preset[]),
+  },
+  issuer: {
+    doc: "the provider's issuer: discovery, when no endpoints are given, and the expected `iss`. Required for OpenID Connect",
+    check: checkUrlOption,
+  },
+  authorizationEndpoint: { doc: 'explicit endpoints instead of discovery', check: checkUrlOption },
+  tokenEndpoint: { doc: 'explicit endpoints instead of discovery', check: checkUrlOption },
+  jwksUri: {
+    doc: 'OpenID Connect with explicit endpoints: the key set that verifies ID tokens',
+    check: checkUrlOption,
+  },
+  userinfoEndpoint: {
+    doc: 'OpenID Connect: userinfo, merged into the claims; plain OAuth 2.0: the profile API the claims are mapped from',
+    check: checkUrlOption,
+  },
+  clientId: { doc: 'the client id registered at the provider', required: true, check: checkString },
+  clientSecret: {
+    doc: 'sent as `client_secret_post`; absent for a public client (PKCE only)',
+    check: checkString,
+  },
+  redirectUri: {
+    doc: "this app's callback, `<origin><prefix>/<name>/callback`, registered at the provider",
+    required: true,
+    check: checkUrlOption,
+  },
+  scope: {
+    doc: 'with `openid`, the provider is OpenID Connect (ID token, nonce)',
+    defaultDoc: `\`${DEFAULT_SCOPE}\`, or the preset's`,
+    check: checkString,
+  },
+} as const satisfies OptionsSchema;
+
+/** The `oauth2` options, declared once (docs/oauth2.md shows them). */
+export const OAUTH2_OPTIONS = {
+  providers: {
+    doc: 'identity providers by name (the name is the URL segment: letters, digits, `-`, `_`)',
+    required: true,
+    check: resolveProviders,
+  },
+  store: {
+    doc: 'where login transactions live: a Keyv instance or a URL, as `session.store`; use Redis with several app processes',
+    defaultDoc: 'in memory',
+    check: checkStoreOption,
+  },
+  ttl: {
+    doc: 'seconds a login may take from the redirect to the callback',
+    default: 600,
+    check: checkPositiveNumber,
+  },
+  storeTimeout: {
+    doc: 'milliseconds after which a store call counts as an outage (503)',
+    default: 1000,
+    check: checkPositiveNumber,
+  },
+  requestTimeout: {
+    doc: 'seconds to wait for the provider before it counts as down (503)',
+    default: 10,
+    check: checkPositiveNumber,
+  },
+} as const satisfies OptionsSchema;
 
 export function resolveOAuth2Options(input: OAuth2Options): ResolvedOAuth2Options {
-  checkSection('oauth2', input, KNOWN);
-  const options = { ...DEFAULTS, ...input };
-  const providers = new Map<string, ResolvedProvider>();
-  if (options.providers === null || typeof options.providers !== 'object') {
-    throw JamError.config('oauth2.providers must be an object of providers by name');
-  }
-  for (const [name, provider] of Object.entries(options.providers)) {
-    if (!PROVIDER_NAME.test(name)) {
-      throw JamError.config(
-        `oauth2.providers: "${name}" is not a valid provider name (letters, digits, - and _)`,
-      );
-    }
-    providers.set(name, resolveProvider(name, provider));
-  }
-  if (providers.size === 0) throw JamError.config('oauth2.providers must name at least one provider');
+  const options = resolveSection('oauth2', OAUTH2_OPTIONS, input);
   return {
-    providers,
+    providers: options.providers,
     store: options.store,
-    ttlMs: Math.ceil(checkPositiveNumber('oauth2.ttl', options.ttl) * 1000),
-    storeTimeoutMs: checkPositiveNumber('oauth2.storeTimeout', options.storeTimeout),
-    requestTimeoutSeconds: checkPositiveNumber('oauth2.requestTimeout', options.requestTimeout),
+    ttlMs: Math.ceil(options.ttl * 1000),
+    storeTimeoutMs: options.storeTimeout,
+    requestTimeoutSeconds: options.requestTimeout,
   };
 }
 
-function resolveProvider(name: string, input: unknown): ResolvedProvider {
-  const path = `oauth2.providers.${name}`;
-  const given = checkSection(path, input, PROVIDER_KNOWN) as Partial<OAuth2ProviderOptions>;
-  const preset =
-    given.preset === undefined
-      ? undefined
-      : PRESETS[checkOneOf(`${path}.preset`, given.preset, Object.keys(PRESETS) as OAuth2Preset[])];
+function resolveProviders(path: string, value: unknown): Map<string, ResolvedProvider> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw JamError.config(`${path} must be an object of providers by name`);
+  }
+  const providers = new Map<string, ResolvedProvider>();
+  for (const [name, provider] of Object.entries(value)) {
+    if (!PROVIDER_NAME.test(name)) {
+      throw JamError.config(`${path}: "${name}" is not a valid provider name (letters, digits, - and _)`);
+    }
+    providers.set(name, resolveProvider(`${path}.${name}`, name, provider));
+  }
+  if (providers.size === 0) throw JamError.config(`${path} must name at least one provider`);
+  return providers;
+}
+
+function resolveProvider(path: string, name: string, input: unknown): ResolvedProvider {
+  const given = Object.fromEntries(
+    Object.entries(resolveSection(path, OAUTH2_PROVIDER_OPTIONS, input)).filter(([, v]) => v !== undefined),
+  ) as Partial<OAuth2ProviderOptions>;
+  const preset = given.preset === undefined ? undefined : PRESETS[given.preset];
   const merged = { ...preset, ...given };
-  const scope =
-    merged.scope === undefined ? 'openid email profile' : checkString(`${path}.scope`, merged.scope);
+  const scope = merged.scope ?? DEFAULT_SCOPE;
   const oidc = scope.split(' ').includes('openid');
-  let loopbackHttp = false;
-  const url = (option: keyof OAuth2ProviderOptions): string | undefined => {
-    const value = merged[option];
-    if (value === undefined) return undefined;
-    const checked = checkHttpsUrl(`${path}.${option}`, value);
-    loopbackHttp ||= checked.protocol === 'http:';
-    return value as string; // as given: an issuer is compared character for character (no added `/`)
-  };
-  const issuer = url('issuer');
-  const authorization = url('authorizationEndpoint');
-  const token = url('tokenEndpoint');
-  const userinfo = url('userinfoEndpoint');
-  const jwks = url('jwksUri');
-  const redirectUri = url('redirectUri');
-  if (redirectUri === undefined) throw JamError.config(`${path}.redirectUri is required`);
+  const { issuer, authorizationEndpoint: authorization, tokenEndpoint: token } = merged;
+  const { userinfoEndpoint: userinfo, jwksUri: jwks, redirectUri } = merged;
   if (oidc && issuer === undefined) throw JamError.config(`${path}.issuer is required for OpenID Connect`);
   const explicit = authorization !== undefined || token !== undefined;
   if (explicit || !oidc) {
@@ -152,15 +191,20 @@ function resolveProvider(name: string, input: unknown): ResolvedProvider {
     issuer: issuer ?? new URL(authorization!).origin,
     endpoints:
       explicit || !oidc ? { authorization: authorization!, token: token!, userinfo, jwks } : undefined,
-    clientId: checkString(`${path}.clientId`, merged.clientId),
-    clientSecret:
-      merged.clientSecret === undefined
-        ? undefined
-        : checkString(`${path}.clientSecret`, merged.clientSecret),
-    redirectUri,
+    clientId: merged.clientId!,
+    clientSecret: merged.clientSecret,
+    redirectUri: redirectUri!,
     scope,
     tokenScheme: preset?.tokenScheme ?? 'Bearer',
     profile: oidc ? undefined : (preset?.profile ?? defaultProfile),
-    loopbackHttp,
+    loopbackHttp: [issuer, authorization, token, userinfo, jwks, redirectUri].some((url) =>
+      url?.startsWith('http:'),
+    ),
   };
+}
+
+/** A URL option, kept as given: an issuer is compared character for character (no added `/`). */
+function checkUrlOption(path: string, value: unknown): string {
+  checkHttpsUrl(path, value);
+  return value as string;
 }

@@ -20,6 +20,7 @@ export interface ProviderPreset {
   profile?: ProfileMapper;
 }
 
+/** A provider koa-jam knows the endpoints and profile mapping of. */
 export type OAuth2Preset = 'github' | 'google' | 'gitlab' | 'yandex';
 
 interface GitHubUser {

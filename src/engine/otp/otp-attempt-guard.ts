@@ -1,6 +1,6 @@
+import { publish } from '../jam-events.js';
 import { JamError } from '../jam-error.js';
 import type { JamStore } from '../store/jam-store.js';
-import { KeyedMutex } from '../store/keyed-mutex.js';
 
 /** What the store keeps per `sessionKey`. */
 interface AttemptRecord {
@@ -22,18 +22,30 @@ export interface AttemptLimits {
 }
 
 /** The outcome of one check: the accepted factor, or the reason for refusing. */
-export type OtpCheck = { valid: true; factor: number } | { valid: false; error: JamError };
+export type OtpCheck =
+  | {
+      /** The code was accepted. */
+      valid: true;
+      /** The accepted TOTP step or HOTP counter (store `factor + 1` as the next HOTP counter). */
+      factor: number;
+    }
+  | {
+      /** The code was refused. */
+      valid: false;
+      /** Why: `ERR_OTP_INVALID`, `ERR_OTP_REPLAYED` or `ERR_OTP_LOCKED`. */
+      error: JamError;
+    };
 
 /**
  * Replay and guessing limits for one principal (`sessionKey`): an accepted factor is never accepted again
  * (RFC 6238 §5.2), and `maxAttempts` failures within the attempt period lock the principal for the lockout
- * period (RFC 4226 §7.3). Checks of one key are serialized in this process; across processes sharing a
- * store, two checks racing within a few milliseconds can both read the record before either writes it.
+ * period (RFC 4226 §7.3). Each check is one atomic update of the principal's record (JamStore.update): on
+ * Redis, Redis Cluster and SQLite no two checks, in any processes, both count from the same record, so at most
+ * `maxAttempts` failures are ever checked before the lock and a factor is accepted once.
  */
 export class OtpAttemptGuard {
   readonly #store: JamStore;
   readonly #limits: AttemptLimits;
-  readonly #mutex = new KeyedMutex();
 
   constructor(store: JamStore, limits: AttemptLimits) {
     this.#store = store;
@@ -51,15 +63,24 @@ export class OtpAttemptGuard {
     match: () => number | undefined,
     keepMs: number,
   ): Promise<OtpCheck> {
-    return this.#mutex.run(sessionKey, async () => {
+    let matched: { factor: number | undefined } | undefined; // the update may run the decision more than once
+    const factorOf = () => (matched ??= { factor: match() }).factor;
+    let failed: Failure | undefined; // of the run whose result stands: events are published once, after it
+    const checked = this.#store.update<AttemptRecord, OtpCheck>(sessionKey, (stored) => {
       const now = Date.now();
-      const record = (await this.#store.get<AttemptRecord>(sessionKey)) ?? EMPTY;
-      if (record.lockedUntil > now) return { valid: false, error: lockedError(record.lockedUntil - now) };
-      const factor = match();
+      const record = stored ?? EMPTY;
+      failed = undefined;
+      if (record.lockedUntil > now) {
+        failed = { code: 'ERR_OTP_LOCKED', failures: record.failures, lockedUntil: 0 };
+        return { result: { valid: false, error: lockedError(record.lockedUntil - now) } };
+      }
+      const factor = factorOf();
       const last = record.secretId === secretId ? record.last : undefined;
       if (factor !== undefined && (last === undefined || factor > last)) {
-        await this.#store.set(sessionKey, { ...EMPTY, last: factor, secretId }, keepMs);
-        return { valid: true, factor };
+        return {
+          result: { valid: true, factor },
+          next: { value: { ...EMPTY, last: factor, secretId }, ttlMs: keepMs },
+        };
       }
       const { maxAttempts, attemptPeriodMs, lockoutPeriodMs } = this.#limits;
       const fresh = now - record.firstFailureAt >= attemptPeriodMs;
@@ -69,16 +90,39 @@ export class OtpAttemptGuard {
       const countedMs = Math.max(attemptPeriodMs, lockoutPeriodMs);
       // A remembered factor must outlive the failure count; without one the record can go with it.
       const ttlMs = record.last === undefined ? countedMs : keepMs === 0 ? 0 : Math.max(keepMs, countedMs);
-      await this.#store.set(sessionKey, { ...record, failures, firstFailureAt, lockedUntil }, ttlMs);
       const error =
         lockedUntil > 0
           ? lockedError(lockoutPeriodMs)
           : factor === undefined
             ? JamError.otpRefused('ERR_OTP_INVALID', 'wrong code')
             : JamError.otpRefused('ERR_OTP_REPLAYED', 'this code (or a later one) was already used');
-      return { valid: false, error };
+      const code = factor === undefined ? 'ERR_OTP_INVALID' : 'ERR_OTP_REPLAYED';
+      failed = { code, failures, lockedUntil, maxAttempts };
+      return {
+        result: { valid: false, error },
+        next: { value: { ...record, failures, firstFailureAt, lockedUntil }, ttlMs },
+      };
+    });
+    return checked.then((result) => {
+      if (failed !== undefined) publishFailure(sessionKey, failed);
+      return result;
     });
   }
+}
+
+interface Failure {
+  code: 'ERR_OTP_INVALID' | 'ERR_OTP_REPLAYED' | 'ERR_OTP_LOCKED';
+  failures: number;
+  /** Set when this failure started a lockout. */
+  lockedUntil: number;
+  maxAttempts?: number;
+}
+
+function publishFailure(sessionKey: string, { code, failures, lockedUntil, maxAttempts }: Failure): void {
+  publish('otp.failure', () =>
+    maxAttempts === undefined ? { sessionKey, code, failures } : { sessionKey, code, failures, maxAttempts },
+  );
+  if (lockedUntil > 0) publish('otp.lockout', () => ({ sessionKey, failures, lockedUntil }));
 }
 
 function lockedError(remainingMs: number): JamError {

@@ -1,99 +1,109 @@
-import { checkOneOf, checkPositiveNumber, checkSection } from '../../shared/option-checks.js';
-import { openStore, type StoreOption } from '../store/open-store.js';
-import type { JamStore } from '../store/jam-store.js';
+import { checkOneOf, checkPositiveNumber } from '../../shared/option-checks.js';
+import { resolveSection, type OptionsSchema, type ResolvedSection } from '../../shared/options-schema.js';
+import { checkStoreOption, type StoreOption } from '../store/open-store.js';
 import { JamError } from '../jam-error.js';
 
 export const OTP_TYPES = ['totp', 'hotp'] as const;
 export const OTP_DIGESTS = ['sha1', 'sha256', 'sha512'] as const;
+/**
+ * `totp` (RFC 6238, time-based) or `hotp` (RFC 4226, counter-based).
+ * @useDeclaredType
+ */
 export type OtpType = (typeof OTP_TYPES)[number];
+/**
+ * The HMAC hash of the codes; SHA-1 is what every authenticator app supports.
+ * @useDeclaredType
+ */
 export type OtpDigest = (typeof OTP_DIGESTS)[number];
 
 /** Accepting more steps than this makes guessing easier and every check slower. */
 export const MAX_OTP_WINDOW = 10;
 
-/** The `otp` section of the Jam config. */
+/** The `otp` section of the Jam config; defaults and details: docs/otp-and-passwords.md, from `OTP_OPTIONS`. */
 export interface OtpOptions {
-  /** Time-based (RFC 6238) or counter-based (RFC 4226). Default `totp`. */
+  /** Time-based (RFC 6238) or counter-based (RFC 4226). */
   type?: OtpType;
-  /** Code length, 6 to 8. Default 6. */
+  /** Code length, 6 to 8. */
   digits?: number;
-  /** HMAC hash. Default `sha1`, the one every authenticator app supports. */
+  /** HMAC hash. */
   digest?: OtpDigest;
-  /** TOTP step in seconds. Default 30. */
+  /** TOTP step in seconds. */
   interval?: number;
-  /** Steps accepted on either side of now (TOTP) or ahead of the counter (HOTP), 0 to 10. Default 1. */
+  /** Steps accepted on either side of now (TOTP) or ahead of the counter (HOTP), 0 to 10. */
   window?: number;
-  /** Failed checks of one `sessionKey` within `attemptPeriod` that lock it. Default 5. */
+  /** Failed checks of one `sessionKey` within `attemptPeriod` that lock it. */
   maxAttempts?: number;
-  /** Seconds over which failed checks are counted. Default 900. */
+  /** Seconds over which failed checks are counted. */
   attemptPeriod?: number;
-  /** Seconds a locked `sessionKey` is refused. Default 900. */
+  /** Seconds a locked `sessionKey` is refused. */
   lockoutPeriod?: number;
-  /** Where used steps and failed attempts are kept: a Keyv, or a redis:// / sqlite:// URL. Default in memory. */
+  /** Where used steps and failed attempts are kept: a Keyv, or a redis:// / sqlite:// URL. */
   store?: StoreOption;
-  /** Milliseconds after which a store call counts as an outage. Default 1000. */
+  /** Milliseconds after which a store call counts as an outage. */
   storeTimeout?: number;
 }
 
-export interface ResolvedOtpOptions {
-  type: OtpType;
-  digits: number;
-  digest: OtpDigest;
-  interval: number;
-  window: number;
-  maxAttempts: number;
-  attemptPeriod: number;
-  lockoutPeriod: number;
-  store: JamStore;
-}
+/** The `otp` options, declared once (docs/otp-and-passwords.md shows them). */
+export const OTP_OPTIONS = {
+  type: {
+    doc: '`totp` (RFC 6238, time-based) or `hotp` (RFC 4226, counter-based).',
+    default: 'totp',
+    check: (path: string, value: unknown) => checkOneOf(path, value, OTP_TYPES),
+  },
+  digits: { doc: '6, 7 or 8.', default: 6, check: checkDigits },
+  digest: {
+    doc: '`sha1`, `sha256` or `sha512` (SHA-1 is what every authenticator app supports).',
+    default: 'sha1',
+    check: (path: string, value: unknown) => checkOneOf(path, value, OTP_DIGESTS),
+  },
+  interval: {
+    doc: "TOTP step in seconds; used for codes, checks and the URI's `period`.",
+    default: 30,
+    check: (path: string, value: unknown) => checkPositiveNumber(path, value, { integer: true }),
+  },
+  window: {
+    doc: `steps accepted either side of now (TOTP) or ahead of the counter (HOTP), 0 to ${MAX_OTP_WINDOW}.`,
+    default: 1,
+    check: (path: string, value: unknown) => checkWindow(path, value, JamError.config),
+  },
+  maxAttempts: {
+    doc: 'failed checks of one `sessionKey` within `attemptPeriod` that lock it,',
+    default: 5,
+    check: (path: string, value: unknown) => checkPositiveNumber(path, value, { integer: true }),
+  },
+  attemptPeriod: {
+    doc: 'seconds over which failures are counted,',
+    default: 900,
+    check: checkPositiveNumber,
+  },
+  lockoutPeriod: {
+    doc: 'seconds a locked `sessionKey` is refused (even with the right code).',
+    default: 900,
+    check: checkPositiveNumber,
+  },
+  store: {
+    doc: 'where used steps and failures are kept: a Keyv, or `redis://…` / `sqlite://…` to share them across processes.',
+    defaultDoc: 'in memory',
+    check: checkStoreOption,
+  },
+  storeTimeout: {
+    doc: 'milliseconds after which a store call counts as an outage (`ERR_STORE_UNAVAILABLE`).',
+    default: 1000,
+    check: checkPositiveNumber,
+  },
+} as const satisfies OptionsSchema;
 
-const KNOWN = [
-  'type',
-  'digits',
-  'digest',
-  'interval',
-  'window',
-  'maxAttempts',
-  'attemptPeriod',
-  'lockoutPeriod',
-  'store',
-  'storeTimeout',
-] as const;
-
-const DEFAULTS = {
-  type: 'totp',
-  digits: 6,
-  digest: 'sha1',
-  interval: 30,
-  window: 1,
-  maxAttempts: 5,
-  attemptPeriod: 900,
-  lockoutPeriod: 900,
-  storeTimeout: 1000,
-} as const;
+export type ResolvedOtpOptions = ResolvedSection<typeof OTP_OPTIONS>;
 
 export function resolveOtpOptions(input: OtpOptions): ResolvedOtpOptions {
-  checkSection('otp', input, KNOWN);
-  const options = { ...DEFAULTS, ...input };
-  const digits = checkPositiveNumber('otp.digits', options.digits, { integer: true });
-  // RFC 4226 R4: at least 6 digits; authenticator apps show at most 8.
-  if (digits < 6 || digits > 8) throw JamError.config(`otp.digits must be 6, 7 or 8, got ${digits}`);
-  return {
-    type: checkOneOf('otp.type', options.type, OTP_TYPES),
-    digits,
-    digest: checkOneOf('otp.digest', options.digest, OTP_DIGESTS),
-    interval: checkPositiveNumber('otp.interval', options.interval, { integer: true }),
-    window: checkWindow('otp.window', options.window, JamError.config),
-    maxAttempts: checkPositiveNumber('otp.maxAttempts', options.maxAttempts, { integer: true }),
-    attemptPeriod: checkPositiveNumber('otp.attemptPeriod', options.attemptPeriod),
-    lockoutPeriod: checkPositiveNumber('otp.lockoutPeriod', options.lockoutPeriod),
-    store: openStore(options.store, {
-      path: 'otp.store',
-      purpose: 'OTP store',
-      prefix: 'jam:otp:',
-      timeoutMs: checkPositiveNumber('otp.storeTimeout', options.storeTimeout),
-    }),
-  };
+  return resolveSection('otp', OTP_OPTIONS, input);
+}
+
+/** RFC 4226 R4: at least 6 digits; authenticator apps show at most 8. */
+function checkDigits(path: string, value: unknown): number {
+  const digits = checkPositiveNumber(path, value, { integer: true });
+  if (digits < 6 || digits > 8) throw JamError.config(`${path} must be 6, 7 or 8, got ${digits}`);
+  return digits;
 }
 
 /** Shared by the config and the per-call `window` option. */

@@ -1,11 +1,15 @@
 import { hash } from 'node:crypto';
+import { publish } from '../jam-events.js';
 import { JamError } from '../jam-error.js';
 import { OtpAttemptGuard, type OtpCheck } from './otp-attempt-guard.js';
 import { hotpCode, matchOtpCode } from './otp-code.js';
 import { checkWindow, type ResolvedOtpOptions } from './otp-options.js';
 import { otpSecretBase32, otpSecretBytes, type OtpSecret } from './otp-secret.js';
 import { buildOtpUri, type OtpUriOptions } from './otp-uri.js';
+import type { JamStore } from '../store/jam-store.js';
+import { openStore } from '../store/open-store.js';
 
+/** Options of `jam.verifyOtpCode` and `jam.checkOtpCode`. */
 export interface VerifyOtpOptions {
   /** TOTP: the unix time in seconds (default now). HOTP: the counter the code should be at (required). */
   factor?: number;
@@ -22,12 +26,19 @@ export interface VerifyOtpOptions {
 export class OtpService {
   readonly #options: ResolvedOtpOptions;
   readonly #guard: OtpAttemptGuard;
+  readonly #store: JamStore;
   readonly #codeShape: RegExp;
 
   constructor(options: ResolvedOtpOptions) {
     this.#options = options;
     this.#codeShape = new RegExp(`^\\d{${options.digits}}$`);
-    this.#guard = new OtpAttemptGuard(options.store, {
+    this.#store = openStore(options.store, {
+      path: 'otp.store',
+      purpose: 'OTP store',
+      prefix: 'jam:otp:',
+      timeoutMs: options.storeTimeout,
+    });
+    this.#guard = new OtpAttemptGuard(this.#store, {
       maxAttempts: options.maxAttempts,
       attemptPeriodMs: options.attemptPeriod * 1000,
       lockoutPeriodMs: options.lockoutPeriod * 1000,
@@ -53,9 +64,9 @@ export class OtpService {
         : undefined;
     if (sessionKey === undefined) {
       const matched = match();
-      return matched === undefined
-        ? { valid: false, error: JamError.otpRefused('ERR_OTP_INVALID', 'wrong code') }
-        : { valid: true, factor: matched };
+      if (matched !== undefined) return { valid: true, factor: matched };
+      publish('otp.failure', () => ({ code: 'ERR_OTP_INVALID' }));
+      return { valid: false, error: JamError.otpRefused('ERR_OTP_INVALID', 'wrong code') };
     }
     if (typeof sessionKey !== 'string' || sessionKey === '') {
       throw JamError.invalidArgument('verifyOtpCode: sessionKey must be a non-empty string');
@@ -69,7 +80,7 @@ export class OtpService {
   }
 
   async close(): Promise<void> {
-    await this.#options.store.close();
+    await this.#store.close();
   }
 
   /** The TOTP step of a unix time, or the HOTP counter itself. */

@@ -1,6 +1,7 @@
 import { JamError } from '../jam-error.js';
 import type { ResolvedOtpOptions } from './otp-options.js';
 
+/** Options of `jam.getOtpUri`. */
 export interface OtpUriOptions {
   /** The account, as the authenticator app lists it (an email or user name). */
   name: string;

@@ -33,7 +33,9 @@ export interface PasskeyUser {
 
 /** The application's credential storage, for sign-in: koa-jam reads the credential and saves its new counter. */
 export interface PasskeyCredentialLookup {
+  /** The stored credential with this id (base64url), or null/undefined when there is none. */
   findCredential(id: string): Promise<PasskeyCredential | null | undefined>;
+  /** Stores the credential as given (after a sign-in: its new counter and `lastUsedAt`). */
   saveCredential(credential: PasskeyCredential): Promise<void>;
 }
 

@@ -1,28 +1,71 @@
-import { checkOneOf, checkPositiveNumber, checkSection, checkString } from '../../shared/option-checks.js';
-import { openStore, type StoreOption } from '../store/open-store.js';
-import type { JamStore } from '../store/jam-store.js';
+import { checkOneOf, checkPositiveNumber, checkString } from '../../shared/option-checks.js';
+import { resolveSection, type OptionsSchema } from '../../shared/options-schema.js';
+import { checkStoreOption, type StoreOption } from '../store/open-store.js';
 import { JamError } from '../jam-error.js';
 
 export const USER_VERIFICATION = ['required', 'preferred', 'discouraged'] as const;
+/**
+ * Whether the authenticator must verify the user (PIN, biometrics): WebAuthn's `userVerification`.
+ * @useDeclaredType
+ */
 export type PasskeyUserVerification = (typeof USER_VERIFICATION)[number];
 
-/** The `passkeys` section of the Jam config (WebAuthn; needs the optional peer `@simplewebauthn/server`). */
+/**
+ * The `passkeys` section of the Jam config (WebAuthn; needs the optional peer `@simplewebauthn/server`);
+ * defaults and details: docs/passkeys.md, from `PASSKEY_OPTIONS`.
+ */
 export interface PasskeyOptions {
   /** Relying party id: the site's domain (`example.com`), without scheme or port. Required. */
   rpId: string;
-  /** The name authenticators show for the site. Default: `rpId`. */
+  /** The name authenticators show for the site. */
   rpName?: string;
-  /** The origin(s) of the pages calling `navigator.credentials`, each on `rpId` or a subdomain. Default `https://<rpId>`. */
+  /** The origin(s) of the pages calling `navigator.credentials`, each on `rpId` or a subdomain. */
   origins?: string | string[];
-  /** Whether the authenticator must verify the user (PIN, biometrics). Default `required`. */
+  /** Whether the authenticator must verify the user (PIN, biometrics). */
   userVerification?: PasskeyUserVerification;
-  /** Seconds a challenge stays valid (also the browser's ceremony timeout). Default 300. */
+  /** Seconds a challenge stays valid (also the browser's ceremony timeout). */
   challengeLifetime?: number;
-  /** Where challenges are kept until used: a Keyv, or a redis:// / sqlite:// URL. Default in memory. */
+  /** Where challenges are kept until used: a Keyv, or a redis:// / sqlite:// URL. */
   store?: StoreOption;
-  /** Milliseconds after which a store call counts as an outage. Default 1000. */
+  /** Milliseconds after which a store call counts as an outage. */
   storeTimeout?: number;
 }
+
+/** The `passkeys` options, declared once (docs/passkeys.md shows them). */
+export const PASSKEY_OPTIONS = {
+  rpId: {
+    doc: 'the relying party id: your domain, without scheme or port (`localhost` in development)',
+    required: true,
+    check: checkRpId,
+  },
+  rpName: { doc: 'the site name authenticators show', defaultDoc: '`rpId`', check: checkString },
+  origins: {
+    doc: 'origin(s) of the pages that call `navigator.credentials`, each on `rpId` or one of its subdomains',
+    defaultDoc: '`https://<rpId>`',
+    // Each origin is checked against rpId, once both are known.
+    check: (_path: string, value: unknown) => (Array.isArray(value) ? value : [value]) as unknown[],
+  },
+  userVerification: {
+    doc: '`required`, `preferred` or `discouraged`: must the authenticator check a PIN or biometric?',
+    default: 'required',
+    check: (path: string, value: unknown) => checkOneOf(path, value, USER_VERIFICATION),
+  },
+  challengeLifetime: {
+    doc: "seconds a challenge stays valid; also the browser's ceremony timeout",
+    default: 300,
+    check: checkPositiveNumber,
+  },
+  store: {
+    doc: 'where challenges wait for their answer: a Keyv, or a `redis://` / `sqlite://` URL',
+    defaultDoc: 'in memory',
+    check: checkStoreOption,
+  },
+  storeTimeout: {
+    doc: 'milliseconds after which a store call counts as an outage (`ERR_STORE_UNAVAILABLE`, 503)',
+    default: 1000,
+    check: checkPositiveNumber,
+  },
+} as const satisfies OptionsSchema;
 
 export interface ResolvedPasskeyOptions {
   rpId: string;
@@ -30,46 +73,30 @@ export interface ResolvedPasskeyOptions {
   origins: string[];
   userVerification: PasskeyUserVerification;
   challengeLifetimeMs: number;
-  store: JamStore;
+  store?: StoreOption;
+  storeTimeoutMs: number;
 }
 
-const KNOWN = [
-  'rpId',
-  'rpName',
-  'origins',
-  'userVerification',
-  'challengeLifetime',
-  'store',
-  'storeTimeout',
-] as const;
-
-const DEFAULTS = { userVerification: 'required', challengeLifetime: 300, storeTimeout: 1000 } as const;
-
 export function resolvePasskeyOptions(input: PasskeyOptions): ResolvedPasskeyOptions {
-  checkSection('passkeys', input, KNOWN);
-  const options = { ...DEFAULTS, ...input };
-  const rpId = checkRpId(options.rpId);
-  const given = options.origins ?? `https://${rpId}`;
-  const origins = (Array.isArray(given) ? given : [given]).map((origin) => checkOrigin(origin, rpId));
+  const options = resolveSection('passkeys', PASSKEY_OPTIONS, input);
+  const { rpId } = options;
+  // Origins are checked against rpId, so after it: the default is the RP's own https origin.
+  const origins = (options.origins ?? [`https://${rpId}`]).map((origin) => checkOrigin(origin, rpId));
   if (origins.length === 0) throw JamError.config('passkeys.origins must name at least one origin');
   return {
     rpId,
-    rpName: options.rpName === undefined ? rpId : checkString('passkeys.rpName', options.rpName),
+    rpName: options.rpName ?? rpId,
     origins,
-    userVerification: checkOneOf('passkeys.userVerification', options.userVerification, USER_VERIFICATION),
-    challengeLifetimeMs: checkPositiveNumber('passkeys.challengeLifetime', options.challengeLifetime) * 1000,
-    store: openStore(options.store, {
-      path: 'passkeys.store',
-      purpose: 'passkey challenge store',
-      prefix: 'jam:passkey:',
-      timeoutMs: checkPositiveNumber('passkeys.storeTimeout', options.storeTimeout),
-    }),
+    userVerification: options.userVerification,
+    challengeLifetimeMs: options.challengeLifetime * 1000,
+    store: options.store,
+    storeTimeoutMs: options.storeTimeout,
   };
 }
 
 /** A domain name, lower case: browsers refuse IP addresses, schemes and ports as RP ids. */
-function checkRpId(value: unknown): string {
-  const rpId = checkString('passkeys.rpId', value);
+function checkRpId(path: string, value: unknown): string {
+  const rpId = checkString(path, value);
   if (
     !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(rpId)
   ) {

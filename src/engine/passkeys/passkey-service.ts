@@ -1,4 +1,6 @@
 import { isJamError, JamError } from '../jam-error.js';
+import type { JamStore } from '../store/jam-store.js';
+import { openStore } from '../store/open-store.js';
 import { PasskeyChallenges, type PasskeyCeremony } from './passkey-challenges.js';
 import { checkAnswer, checkCounter, checkCredentials, checkUser, checkUserHandle } from './passkey-checks.js';
 import type {
@@ -20,11 +22,23 @@ export class PasskeyService {
   readonly #options: ResolvedPasskeyOptions;
   readonly #challenges: PasskeyChallenges;
   readonly #webauthn: WebAuthnLibrary;
+  readonly #store: JamStore;
 
   constructor(options: ResolvedPasskeyOptions) {
     this.#options = options;
     this.#webauthn = loadWebAuthn();
-    this.#challenges = new PasskeyChallenges(options.store, options.challengeLifetimeMs);
+    this.#store = openStore(options.store, {
+      path: 'passkeys.store',
+      purpose: 'passkey challenge store',
+      prefix: 'jam:passkey:',
+      timeoutMs: options.storeTimeoutMs,
+    });
+    this.#challenges = new PasskeyChallenges(this.#store, options.challengeLifetimeMs);
+  }
+
+  relyingParty(): { id: string; name: string; origins: string[] } {
+    const { rpId, rpName, origins } = this.#options;
+    return { id: rpId, name: rpName, origins: [...origins] };
   }
 
   async registrationOptions(
@@ -132,7 +146,7 @@ export class PasskeyService {
   }
 
   async close(): Promise<void> {
-    await this.#options.store.close();
+    await this.#store.close();
   }
 
   /** The challenge check handed to the library: spends it, and it must have been issued for this user. */

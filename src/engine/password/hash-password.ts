@@ -24,8 +24,8 @@ export async function hashPassword(password: string, params?: Partial<ScryptPara
   if (typeof password !== 'string' || password === '') {
     throw JamError.invalidArgument('hashPassword: the password must be a non-empty string');
   }
-  const input = normalize(password);
-  if (Buffer.byteLength(input) > MAX_PASSWORD_BYTES) {
+  const input = normalized(password);
+  if (input === undefined) {
     throw JamError.invalidArgument(`hashPassword: passwords are limited to ${MAX_PASSWORD_BYTES} bytes`);
   }
   const checked = checkScryptParams(params, 'hashPassword');
@@ -41,8 +41,8 @@ export async function hashPassword(password: string, params?: Partial<ScryptPara
 export async function verifyPassword(password: unknown, stored: string): Promise<boolean> {
   const { params, salt, hash } = parsePasswordHash(stored);
   if (typeof password !== 'string') return false;
-  const input = normalize(password);
-  if (Buffer.byteLength(input) > MAX_PASSWORD_BYTES) return false;
+  const input = normalized(password);
+  if (input === undefined) return false;
   return timingSafeEqual(await derive(input, salt, params, hash.length), hash);
 }
 
@@ -62,9 +62,15 @@ export function needsRehash(stored: string, params?: Partial<ScryptParams>): boo
   );
 }
 
-/** The same password typed on different systems can arrive in different Unicode forms (NIST SP 800-63B). */
-function normalize(password: string): string {
-  return password.normalize('NFKC');
+/**
+ * The same password typed on different systems can arrive in different Unicode forms (NIST SP 800-63B);
+ * undefined when too long. The length is checked first too, in UTF-16 units (never more than the UTF-8
+ * bytes of the normalised form): NFKC over a long input blocks the event loop (U+FDFA expands 18-fold).
+ */
+function normalized(password: string): string | undefined {
+  if (password.length > MAX_PASSWORD_BYTES) return undefined;
+  const input = password.normalize('NFKC');
+  return Buffer.byteLength(input) > MAX_PASSWORD_BYTES ? undefined : input;
 }
 
 function derive(password: string, salt: Buffer, params: ScryptParams, length: number): Promise<Buffer> {

@@ -22,6 +22,14 @@ export const DEFAULT_SCRYPT_PARAMS: Readonly<ScryptParams> = Object.freeze({
 
 /** Bounds for parameters given or read from a stored hash, so a bad record cannot exhaust memory or time. */
 const LIMITS = { cost: [2 ** 10, 2 ** 20], blockSize: [1, 32], parallelization: [1, 16] } as const;
+/**
+ * Ceilings on what one hash may cost, checked before any work (a stored hash is data: imports, tenant admins).
+ * Memory 128·N·r at most 256 MiB (the default takes 32 MiB); work N·r·p at most 2^22, 16/3 of the default's
+ * (about 1 to 3 s on one core). Within both: N=2^17 r=8 p=1 (128 MiB), N=2^18 r=8 p=2, the default N and r
+ * with p=16. Beyond: ln=20,r=32,p=1 (4 GiB, 15 s), ln=20,r=32,p=16 (4 minutes).
+ */
+const SCRYPT_MAX_MEMORY_BYTES = 256 * 2 ** 20;
+const SCRYPT_MAX_WORK = 2 ** 22;
 
 export function checkScryptParams(params: Partial<ScryptParams> | undefined, where: string): ScryptParams {
   const merged = { ...DEFAULT_SCRYPT_PARAMS, ...params };
@@ -34,6 +42,15 @@ export function checkScryptParams(params: Partial<ScryptParams> | undefined, whe
   }
   if ((merged.cost & (merged.cost - 1)) !== 0) {
     throw JamError.invalidArgument(`${where}: scrypt cost must be a power of two`);
+  }
+  const { cost, blockSize, parallelization } = merged;
+  if (
+    128 * cost * blockSize > SCRYPT_MAX_MEMORY_BYTES ||
+    cost * blockSize * parallelization > SCRYPT_MAX_WORK
+  ) {
+    throw JamError.invalidArgument(
+      `${where}: scrypt parameters beyond the ceiling (memory 128*N*r at most 256 MiB, work N*r*p at most 2^22)`,
+    );
   }
   return merged;
 }

@@ -1,18 +1,19 @@
-import { checkBoolean, checkPositiveNumber, checkSection } from '../../shared/option-checks.js';
-import type { StoreOption } from '../store/open-store.js';
+import { checkBoolean, checkPositiveNumber } from '../../shared/option-checks.js';
+import { resolveSection, type OptionsSchema } from '../../shared/options-schema.js';
+import { checkStoreOption, type StoreOption } from '../store/open-store.js';
 import { JamError } from '../jam-error.js';
 
-/** The `session` section of the Jam config. */
+/** The `session` section of the Jam config; defaults and details: docs/sessions.md, from `SESSION_OPTIONS`. */
 export interface SessionOptions {
-  /** A Keyv instance, or a URL: `redis://…` (needs @keyv/redis), `sqlite://path` (needs @keyv/sqlite). Default: in memory. */
+  /** A Keyv instance, or a URL: `redis://…` (needs @keyv/redis), `sqlite://path` (needs @keyv/sqlite). */
   store?: StoreOption;
-  /** Session lifetime in seconds. Default 3600. */
+  /** Session lifetime in seconds. */
   ttl?: number;
-  /** Each read moves the expiry forward (written at most once per tenth of the ttl). Default false. */
+  /** Each read moves the expiry forward (written at most once per tenth of the ttl). */
   rolling?: boolean;
   /** 32 bytes (base64, base64url or hex string, or a Buffer) that seal the ids handed to clients. */
   encryptionKey?: string | Buffer;
-  /** A store call that fails or takes longer than this many milliseconds counts as an outage. Default 1000. */
+  /** A store call that fails or takes longer than this many milliseconds counts as an outage. */
   storeTimeout?: number;
 }
 
@@ -24,23 +25,45 @@ export interface ResolvedSessionOptions {
   storeTimeoutMs: number;
 }
 
-const KNOWN = ['store', 'ttl', 'rolling', 'encryptionKey', 'storeTimeout'] as const;
-const DEFAULTS = { ttl: 3600, rolling: false, storeTimeout: 1000 } as const;
 const KEY_BYTES = 32;
+
+/** The `session` options, declared once (docs/sessions.md shows them). */
+export const SESSION_OPTIONS = {
+  store: {
+    doc: 'a `Keyv` instance, or a URL: `redis://…` / `rediss://…` (needs `npm install @keyv/redis`), `sqlite://path` (needs `npm install @keyv/sqlite`). A URL whose adapter is missing fails at construction.',
+    defaultDoc: 'in memory',
+    check: checkStoreOption,
+  },
+  ttl: { doc: 'session lifetime in seconds.', default: 3600, check: checkPositiveNumber },
+  rolling: {
+    doc: 'each authenticated request moves the expiry forward; the record is re-written at most once per tenth of the ttl, and `jamSession` re-sends the cookie.',
+    default: false,
+    check: checkBoolean,
+  },
+  encryptionKey: {
+    doc: '32 bytes as hex, base64 or base64url (or a Buffer): the ids handed to clients are sealed (below). Anything else is `ERR_CONFIG`.',
+    defaultDoc: 'env `JAM_SESSION_ENCRYPTION_KEY`',
+    check: (_path: string, value: unknown) => value as string | Buffer, // parsed below, with the environment's
+  },
+  storeTimeout: {
+    doc: 'milliseconds; a store call that fails or does not answer within it counts as an outage (`ERR_STORE_UNAVAILABLE`).',
+    default: 1000,
+    check: checkPositiveNumber,
+  },
+} as const satisfies OptionsSchema;
 
 export function resolveSessionOptions(
   input: SessionOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedSessionOptions {
-  checkSection('session', input, KNOWN);
-  const options = { ...DEFAULTS, ...input };
+  const options = resolveSection('session', SESSION_OPTIONS, input);
   const key = options.encryptionKey ?? env.JAM_SESSION_ENCRYPTION_KEY;
   return {
     store: options.store,
-    ttlMs: Math.ceil(checkPositiveNumber('session.ttl', options.ttl) * 1000),
-    rolling: checkBoolean('session.rolling', options.rolling),
+    ttlMs: Math.ceil(options.ttl * 1000),
+    rolling: options.rolling,
     encryptionKey: key === undefined || key === '' ? undefined : parseEncryptionKey(key),
-    storeTimeoutMs: checkPositiveNumber('session.storeTimeout', options.storeTimeout),
+    storeTimeoutMs: options.storeTimeout,
   };
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { publish, subscribed } from '../jam-events.js';
 import { JamError } from '../jam-error.js';
 import type { JamStore } from '../store/jam-store.js';
 import { openStore } from '../store/open-store.js';
@@ -70,7 +71,9 @@ export class SessionService {
     const d = checkSessionData('createSession', data);
     const tag = await this.#tagger.tag(checkSessionKey(sessionKey));
     const g = (await this.#store.get<string>(generationKey(tag))) ?? FIRST_GENERATION;
-    return this.#write(tag, { g, d, w: Date.now() });
+    const id = await this.#write(tag, { g, d, w: Date.now() });
+    publish('session.created', () => ({ sessionKey, session: this.#refOf(id) }));
+    return id;
   }
 
   async get(id: string): Promise<SessionData | null> {
@@ -91,12 +94,17 @@ export class SessionService {
 
   async delete(id: string): Promise<void> {
     const bytes = this.#idBytes(id);
-    if (bytes !== undefined) await this.#store.delete(recordKey(bytes));
+    if (bytes === undefined) return;
+    // Only a subscriber pays for the read that says whether a live session ended.
+    const live = subscribed('session.ended') && (await this.#load(id)) !== undefined;
+    await this.#store.delete(recordKey(bytes));
+    if (live) publish('session.ended', () => ({ session: sessionRef(bytes), reason: 'logout' }));
   }
 
   async clear(sessionKey: string): Promise<void> {
     const tag = await this.#tagger.tag(checkSessionKey(sessionKey));
     await this.#store.set(generationKey(tag), randomBytes(16).toString('base64url'), FOREVER);
+    publish('session.ended', () => ({ sessionKey, reason: 'clear' }));
   }
 
   /** A new id for the same data (same generation: a clear in between ends both); the old id ends at once. */
@@ -107,9 +115,15 @@ export class SessionService {
       await this.#store.delete(storeKey);
     } catch (err) {
       // The old id still works, so the new one must not: the caller sees the error and keeps the old state.
-      await this.delete(newId).catch(() => undefined);
+      // Not this.delete(): a rollback is no logout.
+      await this.#store.delete(recordKey(this.#idBytes(newId)!)).catch(() => undefined);
       throw err;
     }
+    publish('session.ended', () => ({
+      session: sessionRef(bytes),
+      reason: 'rework',
+      renewedAs: this.#refOf(newId),
+    }));
     return newId;
   }
 
@@ -142,11 +156,21 @@ export class SessionService {
     return loaded;
   }
 
+  /** The reference of a session this instance just made, for events. */
+  #refOf(id: string): string {
+    return sessionRef(this.#idBytes(id)!);
+  }
+
   /** Malformed, forged and foreign ids end here, before any store call. */
   #idBytes(id: unknown): Buffer | undefined {
     if (typeof id !== 'string') return undefined;
     return this.#sealer ? this.#sealer.unseal(id) : parseSessionId(id);
   }
+}
+
+/** A session in events: 16 characters (96 bits) of the SHA-256 of its id, never the id. */
+function sessionRef(id: Buffer): string {
+  return storeKeyOf(id).slice(0, 16);
 }
 
 /** Redis Cluster hashes only what is inside the first `{…}`: every key of one session key shares a slot. */

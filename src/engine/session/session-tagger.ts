@@ -40,10 +40,7 @@ export class SessionTagger {
       const stored = await this.#store.get<string>(TAG_KEY_ENTRY);
       const key = typeof stored === 'string' ? Buffer.from(stored, 'base64url') : undefined;
       if (key?.length !== TAG_KEY_BYTES) {
-        throw new JamError(
-          'ERR_STORE_UNAVAILABLE',
-          `session store read failed: the entry ${TAG_KEY_ENTRY} is damaged`,
-        );
+        throw JamError.storeUnavailable('session store', 'read', `the entry ${TAG_KEY_ENTRY} is damaged`);
       }
       return key;
     })();

@@ -1,9 +1,13 @@
 import type Keyv from 'keyv';
+import { StoreEvents } from './store-events.js';
 import { JamError } from '../jam-error.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { MemoryStore } from './memory-store.js';
+import { redisAdapter, sharedEntries, type RedisAdapter, type SharedEntries } from './shared-entries.js';
 
 export interface JamStoreOptions {
+  /** The config section it serves (`session`, `jwt.list`, `otp`), named in events. */
+  name: string;
   /** What the store is for, named in error messages ("session store", "revocation list store"). */
   purpose: string;
   /** A call that fails or does not answer within this many milliseconds counts as an outage. */
@@ -24,15 +28,17 @@ export class JamStore {
   readonly #options: JamStoreOptions;
   readonly #inProcess: boolean;
   readonly #redis?: RedisAdapter;
-  readonly #sqlite?: SqliteAdapter;
+  readonly #shared?: SharedEntries;
+  readonly #events: StoreEvents;
 
   constructor(keyv: Keyv, options: JamStoreOptions) {
     this.#keyv = keyv;
     this.#options = options;
     this.#inProcess = keyv.store instanceof MemoryStore;
     this.#redis = redisAdapter(keyv.store);
-    this.#sqlite = sqliteAdapter(keyv.store);
+    this.#shared = sharedEntries(keyv);
     if (this.#redis) failClosed(this.#redis);
+    this.#events = new StoreEvents(options.name, !this.#inProcess);
     keyv.throwOnErrors = true;
     // Errors surface as rejected calls; without a listener an `error` event would crash the process.
     keyv.on('error', () => {});
@@ -61,7 +67,7 @@ export class JamStore {
   async set(key: string, value: unknown, ttlMs: number): Promise<void> {
     const encoded = encode(value);
     const stored = await this.#bounded('write', () =>
-      this.#keyv.set(this.#options.prefix + key, encoded, ttlMs),
+      this.#keyv.set(this.#options.prefix + key, encoded, wholeMs(ttlMs)),
     );
     if (stored === false)
       throw JamError.storeUnavailable(this.#options.purpose, 'write', 'the store refused the write');
@@ -73,47 +79,64 @@ export class JamStore {
 
   /**
    * Writes `value` under `key` only if it is absent; true for the one caller that wrote it (`ttlMs` 0: kept
-   * until deleted). Atomic across processes on Redis (SET NX) and SQLite (one conditional INSERT); on other
-   * stores the calls are serialized within this process only.
+   * until deleted). Atomic across processes on Redis, Redis Cluster and SQLite; on other stores the calls are
+   * serialized within this process only.
    */
-  claim(key: string, ttlMs: number, value: unknown = true): Promise<boolean> {
+  claim(key: string, fractionalTtlMs: number, value: unknown = true): Promise<boolean> {
     const full = this.#options.prefix + key;
-    const { sqlite, redis } = { sqlite: this.#sqlite, redis: this.#redis };
-    const encoded = encode(value);
-    const expires = ttlMs > 0 ? Date.now() + ttlMs : undefined;
+    const ttlMs = wholeMs(fractionalTtlMs);
+    const shared = this.#shared;
     return this.#bounded('claim', async () => {
-      if (sqlite) {
-        const stored = await this.#keyv.serializeData({ value: encoded, expires });
-        const table = sqlite.opts.table;
-        // Inserts, or takes over an entry that has expired (Keyv keeps `expires` in the JSON it stores).
-        const rows = await sqlite.query(
-          `INSERT INTO ${table}(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value ` +
-            `WHERE json_extract(${table}.value, '$.expires') <= ? RETURNING key`,
-          keyvKey(this.#keyv, full),
-          stored,
-          Date.now(),
-        );
-        return rows.length === 1;
-      }
-      if (redis) {
-        const stored = await this.#keyv.serializeData({ value: encoded, expires });
-        const client = await redis.getClient();
-        const redisKey = redis.createKeyPrefix(keyvKey(this.#keyv, full), redis.namespace);
-        const options = ttlMs > 0 ? { NX: true, PX: ttlMs } : { NX: true };
-        return (await client.set(redisKey, stored as string, options)) === 'OK';
-      }
+      if (shared) return shared.claim(full, await this.#pack(value, ttlMs), ttlMs);
       return mutexOf(this.#keyv).run(full, async () => {
         if ((await this.#keyv.get(full)) !== undefined) return false;
-        return this.#keyv.set(full, encoded, ttlMs);
+        return this.#keyv.set(full, encode(value), ttlMs);
       });
     });
+  }
+
+  /**
+   * A read-modify-write of one entry: `change` gets the current value and answers what to write, if anything,
+   * and the result. Atomic across processes on Redis, Redis Cluster and SQLite (the write is a compare-and-set;
+   * when another process changed the entry in between, `change` runs again on what it wrote); on other
+   * stores serialized within this process only. `change` must be free of side effects.
+   */
+  update<T, R>(key: string, change: (current: T | undefined) => EntryChange<R>): Promise<R> {
+    const full = this.#options.prefix + key;
+    const shared = this.#shared;
+    const deadline = Date.now() + this.#options.timeoutMs;
+    return this.#bounded('update', () =>
+      mutexOf(this.#keyv).run(full, async () => {
+        if (!shared) {
+          const stored = await this.#keyv.get<unknown>(full);
+          const { result, next } = change(stored === undefined ? undefined : this.#decode<T>(stored));
+          if (next) await this.#keyv.set(full, encode(next.value), wholeMs(next.ttlMs));
+          return result;
+        }
+        // Each round that loses the compare-and-set lost to a write that did land: the retries end.
+        while (Date.now() <= deadline) {
+          const raw = await shared.read(full);
+          const { result, next } = change(raw === undefined ? undefined : await this.#unpack<T>(raw));
+          if (!next) return result;
+          const ttlMs = wholeMs(next.ttlMs);
+          if (await shared.compareAndSet(full, raw, await this.#pack(next.value, ttlMs), ttlMs))
+            return result;
+        }
+        throw new Error('the entry kept changing');
+      }),
+    );
   }
 
   async close(): Promise<void> {
     if (this.#options.owned) await this.#keyv.disconnect().catch(() => undefined);
   }
 
-  async #bounded<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  /** Every store call passes here: bounded in time, traced and watched for outages (store-events.ts). */
+  #bounded<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    return this.#events.run(operation, () => this.#timed(operation, call));
+  }
+
+  async #timed<T>(operation: string, call: () => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     try {
       // koa-jam's in-process store answers at once; a timer per call would only cost time (~2 µs a request).
@@ -167,19 +190,27 @@ export class JamStore {
     return this.#firstConnection;
   }
 
+  /** What Keyv would store for `value`: its serialized `{ value, expires }` around koa-jam's JSON. */
+  async #pack(value: unknown, ttlMs: number): Promise<string> {
+    const expires = ttlMs > 0 ? Date.now() + ttlMs : undefined;
+    return (await this.#keyv.serializeData({ value: encode(value), expires })) as string;
+  }
+
+  /** The value of text read past Keyv, or undefined when it has expired (Keyv would not return it). */
+  async #unpack<T>(raw: string): Promise<T | undefined> {
+    const data = (await this.#keyv.deserializeData(raw)) as { value?: unknown; expires?: number } | undefined;
+    if (typeof data?.expires === 'number' && data.expires <= Date.now()) return undefined;
+    return this.#decode<T>(data?.value);
+  }
+
+  /** What set() wrote; a value that is not JSON text was written before koa-jam encoded its values. */
   #decode<T>(stored: unknown): T {
+    if (typeof stored !== 'string') return stored as T;
     try {
-      if (typeof stored === 'string') return JSON.parse(stored) as T;
+      return JSON.parse(stored) as T;
     } catch {
-      // not koa-jam's JSON: below
+      return stored as T; // an earlier generation entry: a bare random string
     }
-    // Damaged or foreign data under koa-jam's prefix. Not read as absent: an unreadable session generation
-    // read as absent would bring back the sessions a clearSessions ended.
-    throw JamError.storeUnavailable(
-      this.#options.purpose,
-      'read',
-      'a stored value is not what koa-jam wrote',
-    );
   }
 }
 
@@ -191,33 +222,15 @@ function encode(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The part of @keyv/redis's adapter JamStore needs (duck-typed: the adapter is an optional peer). */
-interface RedisAdapter {
-  namespace?: string;
-  throwOnErrors?: boolean;
-  throwOnConnectError?: boolean;
-  getClient(): Promise<{ set(key: string, value: string, options: object): Promise<string | null> }>;
-  createKeyPrefix(key: string, namespace?: string): string;
+/** What an update writes (nothing when `next` is absent) and what it answers. */
+export interface EntryChange<R> {
+  result: R;
+  next?: { value: unknown; ttlMs: number };
 }
 
-/** The part of @keyv/sqlite's adapter claim() needs. */
-interface SqliteAdapter {
-  opts: { dialect: string; table: string };
-  query(sql: string, ...parameters: unknown[]): Promise<unknown[]>;
-}
-
-function sqliteAdapter(store: unknown): SqliteAdapter | undefined {
-  const candidate = store as Partial<SqliteAdapter> | undefined;
-  return candidate?.opts?.dialect === 'sqlite' && typeof candidate.query === 'function'
-    ? (candidate as SqliteAdapter)
-    : undefined;
-}
-
-function redisAdapter(store: unknown): RedisAdapter | undefined {
-  const candidate = store as Partial<RedisAdapter> | undefined;
-  return typeof candidate?.getClient === 'function' && typeof candidate.createKeyPrefix === 'function'
-    ? (candidate as RedisAdapter)
-    : undefined;
+/** TTLs come from seconds that may be fractional (`clockTolerance`, `ttl`); Redis takes only whole PX. */
+function wholeMs(ttlMs: number): number {
+  return Math.ceil(ttlMs);
 }
 
 /**
@@ -228,11 +241,6 @@ function redisAdapter(store: unknown): RedisAdapter | undefined {
 function failClosed(redis: RedisAdapter): void {
   redis.throwOnErrors = true;
   redis.throwOnConnectError = true;
-}
-
-/** The key Keyv hands its adapter (Keyv's own namespace prefix, when it uses one). */
-function keyvKey(keyv: Keyv, key: string): string {
-  return keyv.useKeyPrefix && keyv.namespace ? `${keyv.namespace}:${key}` : key;
 }
 
 // One mutex per Keyv, so JamStores sharing a user's Keyv in this process also serialize their claims.

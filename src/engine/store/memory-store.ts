@@ -27,10 +27,12 @@ export class MemoryStore {
     this.#timer.unref();
   }
 
+  /** Entries held, expired ones not yet swept included. */
   get size(): number {
     return this.#entries.size;
   }
 
+  /** The value, or undefined when absent or expired. */
   get(key: string): unknown {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
@@ -46,6 +48,7 @@ export class MemoryStore {
     return keys.map((key) => this.get(key));
   }
 
+  /** Stores `value`, for `ttlMs` milliseconds when given. */
   set(key: string, value: unknown, ttlMs?: number): boolean {
     // Deleted first so that the entry moves to the end of the sweep order.
     this.#entries.delete(key);
@@ -56,10 +59,12 @@ export class MemoryStore {
     return true;
   }
 
+  /** Removes one entry; true when it was there. */
   delete(key: string): boolean {
     return this.#entries.delete(key);
   }
 
+  /** Removes every entry. */
   clear(): void {
     this.#entries.clear();
     this.#cursor = undefined;
@@ -85,6 +90,7 @@ export class MemoryStore {
     return dropped;
   }
 
+  /** Stops the sweep timer. */
   disconnect(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;

@@ -2,6 +2,7 @@ import Keyv from 'keyv';
 import { checkPositiveNumber } from '../../shared/option-checks.js';
 import { requireOptional } from '../config/require-optional.js';
 import { JamStore } from './jam-store.js';
+import { evictionProblem } from './redis-eviction.js';
 import { MemoryStore } from './memory-store.js';
 import { JamError } from '../jam-error.js';
 
@@ -9,6 +10,7 @@ import { JamError } from '../jam-error.js';
  * A Keyv instance, or a URL: `redis://…` / `rediss://…` (needs @keyv/redis), a Redis Cluster as
  * `redis+cluster://host:port,host:port` (any reachable nodes; the rest are discovered), `sqlite://path`
  * (needs @keyv/sqlite).
+ * @inline
  */
 export type StoreOption = Keyv | string;
 
@@ -27,23 +29,46 @@ export interface OpenStoreOptions {
  */
 const JSON_VALUES = { serialize: JSON.stringify, deserialize: JSON.parse };
 
-/** Opens the store a config option names; runs once, at construction. Absent means in-memory. */
+const STORE_SCHEMES = ['redis', 'rediss', 'redis+cluster', 'rediss+cluster', 'sqlite'];
+
+/** Checks a `store` option without opening it: a Keyv instance, or a URL of a supported scheme. */
+export function checkStoreOption(path: string, option: unknown): StoreOption {
+  if (option instanceof Keyv) return option;
+  if (typeof option !== 'string') throw JamError.config(`${path} must be a Keyv instance or a URL string`);
+  const scheme = schemeOf(option);
+  if (scheme === undefined || !STORE_SCHEMES.includes(scheme)) {
+    throw JamError.config(
+      `${path}: unsupported store URL scheme ${scheme ?? '(none)'}; use redis://, rediss://, redis+cluster:// or sqlite://`,
+    );
+  }
+  return option;
+}
+
+/**
+ * Opens the store a (checked) `store` option names; absent means in memory. Called by the service that owns
+ * the store, once, when it is built: resolving options never opens anything.
+ */
 export function openStore(option: StoreOption | undefined, options: OpenStoreOptions): JamStore {
   const timeoutMs = checkPositiveNumber(`${options.path} timeout`, options.timeoutMs);
-  const common = { purpose: options.purpose, prefix: options.prefix, timeoutMs };
+  const common = {
+    name: options.path.replace(/\.store$/, ''),
+    purpose: options.purpose,
+    prefix: options.prefix,
+    timeoutMs,
+  };
   if (option === undefined)
     return new JamStore(new Keyv({ store: new MemoryStore(), ...JSON_VALUES }), { ...common, owned: true });
-  if (option instanceof Keyv) return new JamStore(option, { ...common, owned: false });
-  if (typeof option !== 'string')
-    throw JamError.config(`${options.path} must be a Keyv instance or a URL string`);
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(option)?.[1]?.toLowerCase();
-  if (scheme === 'redis' || scheme === 'rediss' || scheme === 'redis+cluster' || scheme === 'rediss+cluster')
-    return new JamStore(openRedis(option, timeoutMs, options.path), { ...common, owned: true });
-  if (scheme === 'sqlite')
-    return new JamStore(openSqlite(option, timeoutMs, options.path), { ...common, owned: true });
-  throw JamError.config(
-    `${options.path}: unsupported store URL scheme ${scheme ?? '(none)'}; use redis://, rediss://, redis+cluster:// or sqlite://`,
-  );
+  const checked = checkStoreOption(options.path, option);
+  if (checked instanceof Keyv) return new JamStore(checked, { ...common, owned: false });
+  const keyv =
+    schemeOf(checked) === 'sqlite'
+      ? openSqlite(checked, timeoutMs, options.path)
+      : openRedis(checked, timeoutMs, options.path);
+  return new JamStore(keyv, { ...common, owned: true });
+}
+
+function schemeOf(url: string): string | undefined {
+  return /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
 }
 
 function openRedis(url: string, timeoutMs: number, path: string): Keyv {
@@ -54,6 +79,7 @@ function openRedis(url: string, timeoutMs: number, path: string): Keyv {
 }
 
 type RedisModule = typeof import('@keyv/redis');
+const CLOSED = 'the store has been closed';
 type KeyvRedis = InstanceType<RedisModule['default']>;
 
 function openClient(redis: RedisModule, url: string, timeoutMs: number): KeyvRedis {
@@ -74,13 +100,20 @@ function openClient(redis: RedisModule, url: string, timeoutMs: number): KeyvRed
   let attempting = true;
   client.on('reconnecting', () => (attempting = true));
   client.on('error', () => (attempting = false));
+  // Checked on every connection; a Redis that may evict koa-jam's keys fails every call (fail closed).
+  let evicting: string | undefined;
+  let checked = Promise.resolve();
   client.on('ready', () => {
     attempting = false;
     if (closed) client.destroy();
+    else checked = evictionProblem(client).then((problem) => void (evicting = problem));
   });
-  const connected = client.connect().catch(() => undefined);
+  const connected = client
+    .connect()
+    .then(() => checked)
+    .catch(() => undefined);
   const store = new redis.default(client, { throwOnConnectError: true, throwOnErrors: true });
-  const disconnect = waitForConnection(store, connected, () => closed);
+  const disconnect = waitForConnection(store, connected, () => (closed ? CLOSED : evicting));
   store.disconnect = async (force?: boolean) => {
     if (closed) return;
     closed = true;
@@ -109,7 +142,7 @@ function openCluster(redis: RedisModule, rootNodes: { url: string }[], timeoutMs
   client.on('error', () => {}); // outages surface as rejected calls; reconnection is automatic
   const connected = client.connect().catch(() => undefined);
   const store = new redis.default(client, { throwOnConnectError: true, throwOnErrors: true });
-  waitForConnection(store, connected, () => closed);
+  waitForConnection(store, connected, () => (closed ? CLOSED : undefined));
   store.disconnect = async () => {
     if (closed) return;
     closed = true;
@@ -123,15 +156,16 @@ function openCluster(redis: RedisModule, rootNodes: { url: string }[], timeoutMs
 /**
  * KeyvRedis connects on first use, and calls made while that first connection is under way would find the
  * client not ready and fail (no offline queue): calls wait for the connection started at construction, bounded
- * by JamStore. A closed store stays closed (KeyvRedis would silently reconnect, keeping the process alive).
- * Answers the adapter's own disconnect.
+ * by JamStore. A closed store stays closed (KeyvRedis would silently reconnect, keeping the process alive),
+ * and so does one `refusal` names (it says why). Answers the adapter's own disconnect.
  */
-function waitForConnection(store: KeyvRedis, connected: Promise<unknown>, closed: () => boolean) {
+function waitForConnection(store: KeyvRedis, connected: Promise<unknown>, refusal: () => string | undefined) {
   const getClient = store.getClient.bind(store);
   store.getClient = async () => {
     await connected;
     // Checked after the wait too, for calls made before a first connection that close() ended.
-    if (closed()) throw new Error('the store has been closed');
+    const refused = refusal();
+    if (refused !== undefined) throw new Error(refused);
     return getClient();
   };
   return store.disconnect.bind(store);

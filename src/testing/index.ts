@@ -1,0 +1,1 @@
+export { TestJam, createTestJam, type TestJamConfig, type TestSessionOptions } from './test-jam.js';
