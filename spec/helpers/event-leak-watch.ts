@@ -52,11 +52,22 @@ export function findLeaks(
   const leaks = [];
   for (const credential of credentials) {
     for (const [text, channel] of strings) {
-      if (text.length >= credential.length && text.includes(credential))
-        leaks.push({ channel, credential, text });
+      if (contains(text, credential)) leaks.push({ channel, credential, text });
     }
   }
   return leaks;
+}
+
+// A short credential (a 6-digit OTP code) counts only where it stands alone: a random id (a UUID's hex, a
+// hash) holds any six digits by chance.
+function contains(text: string, credential: string): boolean {
+  if (credential.length >= MIN_PRESENTED_LENGTH) return text.includes(credential);
+  const alnum = /[0-9A-Za-z]/;
+  for (let at = text.indexOf(credential); at !== -1; at = text.indexOf(credential, at + 1)) {
+    const [before, after] = [text[at - 1] ?? '', text[at + credential.length] ?? ''];
+    if (!alnum.test(before) && !alnum.test(after)) return true;
+  }
+  return false;
 }
 
 function credentialFields(body: string, field: RegExp): void {
