@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import { publish } from '../jam-events.js';
 import { JamError } from '../jam-error.js';
 import type { JamStore } from '../store/jam-store.js';
@@ -46,8 +47,10 @@ export type OtpCheck =
 export class OtpAttemptGuard {
   readonly #store: JamStore;
   readonly #limits: AttemptLimits;
+  readonly #clock: Clock;
 
-  constructor(store: JamStore, limits: AttemptLimits) {
+  constructor(store: JamStore, clock: Clock, limits: AttemptLimits) {
+    this.#clock = clock;
     this.#store = store;
     this.#limits = limits;
   }
@@ -67,7 +70,7 @@ export class OtpAttemptGuard {
     const factorOf = () => (matched ??= { factor: match() }).factor;
     let failed: Failure | undefined; // of the run whose result stands: events are published once, after it
     const checked = this.#store.update<AttemptRecord, OtpCheck>(sessionKey, (stored) => {
-      const now = Date.now();
+      const now = this.#clock.now();
       const record = stored ?? EMPTY;
       failed = undefined;
       if (record.lockedUntil > now) {
