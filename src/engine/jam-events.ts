@@ -34,10 +34,11 @@ const CHANNELS = {
   'otp.lockout': message<{ sessionKey: string; failures: number; lockedUntil: number }>(),
   'session.created': message<{ sessionKey: string; session: string }>(),
   'session.ended': message<{
-    reason: 'logout' | 'clear' | 'rework';
+    reason: 'logout' | 'clear' | 'rework' | 'expired-on-read';
     session?: string;
     sessionKey?: string;
     renewedAs?: string;
+    except?: string;
   }>(),
   'csrf.refused': message<{ method: string; origin?: string; fetchSite?: string }>(),
   'store.unavailable': message<{ store: string; op: string; error: string }>(),
