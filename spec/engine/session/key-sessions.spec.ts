@@ -182,7 +182,9 @@ for (const kind of STORE_KINDS) {
       const after = await jam.listSessions(key, { current: reworked });
       expect(after).to.have.length(1);
       expect(after[0].handle).to.not.equal(before[0].handle);
-      expect(after[0]).to.include({ current: true }).and.deep.include({ meta: { agent: 'curl' } });
+      expect(after[0])
+        .to.include({ current: true })
+        .and.deep.include({ meta: { agent: 'curl' } });
       await jam.deleteSession(reworked);
       expect(await jam.listSessions(key)).to.deep.equal([]);
     });
@@ -244,6 +246,25 @@ for (const kind of STORE_KINDS) {
       expect(ended.map((e) => e.reason)).to.deep.equal(Array(4).fill('expired-on-read'));
       expect(await jam.getSession(ids[0])).to.equal(null);
       expect(await jam.listSessions(key)).to.have.length(1);
+    });
+
+    it('an updateSession or a touch racing deleteSession never writes the session back', async () => {
+      const jam = jamWith({ ttl: 5, rolling: true });
+      const key = newKey();
+      const ids = await Promise.all(Array.from({ length: 40 }, (_, n) => jam.createSession(key, { n })));
+      await sut.advance(600); // past a tenth of the ttl: every read below also writes (a touch)
+      await Promise.all(
+        ids.map((id, n) =>
+          Promise.all([
+            n % 2
+              ? jam.updateSession(id, { n, updated: true }).catch(() => 'ended first')
+              : jam.getSession(id),
+            jam.deleteSession(id),
+          ]),
+        ),
+      );
+      for (const id of ids) expect(await jam.getSession(id)).to.equal(null);
+      expect(await jam.listSessions(key)).to.deep.equal([]);
     });
   });
 }
