@@ -11,6 +11,7 @@ const LEVELS: Record<keyof JamEvents, Level> = {
   'koa-jam:store.unavailable': 'error',
   'koa-jam:otp.lockout': 'warn',
   'koa-jam:csrf.refused': 'warn',
+  'koa-jam:recovery.used': 'warn', // a way in without the second factor: worth a look
   'koa-jam:auth.failure': 'info',
   'koa-jam:otp.failure': 'info',
   'koa-jam:token.revoked': 'info',

@@ -5,7 +5,8 @@ import { logSecurityEvents } from '../../examples/console-events.js';
 import { createWebApp } from '../../examples/web-app.js';
 import { WebUsers } from '../../examples/web-users.js';
 import { eventually } from '../helpers/eventually.js';
-import { redisOrSkip, type RedisServer } from '../helpers/redis-server.js';
+import { redisOrSkip } from '../helpers/redis-or-skip.js';
+import type { RedisServer } from '../../test-support/redis-server.js';
 
 describe('examples/console-events (the web app console)', function () {
   this.timeout(30_000);

@@ -19,7 +19,7 @@ import { OAuth2Service } from './oauth2/oauth2-service.js';
 import type { OtpCheck } from './otp/otp-attempt-guard.js';
 import { resolveOtpOptions } from './otp/otp-options.js';
 import type { OtpSecret } from './otp/otp-secret.js';
-import { OtpService, type VerifyOtpOptions } from './otp/otp-service.js';
+import { OtpService, type RecoveryCheck, type VerifyOtpOptions } from './otp/otp-service.js';
 import type { OtpUriOptions } from './otp/otp-uri.js';
 import type {
   PasskeyCredential,
@@ -197,6 +197,25 @@ export class Jam {
   /** `{ valid: true, factor }` with the accepted step or counter, or `{ valid: false, error }` saying why. */
   async checkOtpCode(secret: OtpSecret, code: string, options?: VerifyOtpOptions): Promise<OtpCheck> {
     return this.#otpService().check(secret, code, options);
+  }
+
+  /**
+   * Spends one of `sessionKey`'s recovery codes (from `generateRecoveryCodes`; `hashes` are the ones the app
+   * stored): resolves to the hash it matched, for the app to remove, or null (wrong, already used, or locked).
+   * Counted in the OTP attempt limit; single use across processes sharing the OTP store. Needs `otp`.
+   */
+  async useRecoveryCode(sessionKey: string, code: string, hashes: readonly string[]): Promise<string | null> {
+    const check = await this.#otpService().recovery(sessionKey, code, hashes);
+    return check.valid ? check.hash : null;
+  }
+
+  /** As `useRecoveryCode`, but says why a code was refused: `{ valid: true, hash }` or `{ valid: false, error }`. */
+  async checkRecoveryCode(
+    sessionKey: string,
+    code: string,
+    hashes: readonly string[],
+  ): Promise<RecoveryCheck> {
+    return this.#otpService().recovery(sessionKey, code, hashes);
   }
 
   /** An `otpauth://` URI for authenticator apps (usually shown as a QR code). */

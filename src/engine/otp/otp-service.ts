@@ -3,9 +3,10 @@ import { publish } from '../jam-events.js';
 import { JamError } from '../jam-error.js';
 import { OtpAttemptGuard, type OtpCheck } from './otp-attempt-guard.js';
 import { hotpCode, matchOtpCode } from './otp-code.js';
-import { checkWindow, type ResolvedOtpOptions } from './otp-options.js';
+import { checkWindow, MAX_OTP_WINDOW, type ResolvedOtpOptions } from './otp-options.js';
 import { otpSecretBase32, otpSecretBytes, type OtpSecret } from './otp-secret.js';
 import { buildOtpUri, type OtpUriOptions } from './otp-uri.js';
+import { matchRecoveryCode } from './recovery-codes.js';
 import type { JamStore } from '../store/jam-store.js';
 import { openStore } from '../store/open-store.js';
 
@@ -21,6 +22,21 @@ export interface VerifyOtpOptions {
    */
   sessionKey?: string;
 }
+
+/** The outcome of `checkRecoveryCode`: the hash that matched (for the app to remove), or why it was refused. */
+export type RecoveryCheck =
+  | {
+      /** The code was accepted, and is now spent. */
+      valid: true;
+      /** The stored hash it matched: remove it from the user's list. */
+      hash: string;
+    }
+  | {
+      /** The code was refused. */
+      valid: false;
+      /** Why: `ERR_OTP_INVALID` (wrong), `ERR_OTP_REPLAYED` (already used) or `ERR_OTP_LOCKED`. */
+      error: JamError;
+    };
 
 /** One-time passwords (RFC 4226 HOTP, RFC 6238 TOTP) for one Jam instance; knows nothing of HTTP. */
 export class OtpService {
@@ -73,6 +89,28 @@ export class OtpService {
     }
     const secretId = hash('sha256', key, 'base64url').slice(0, 22);
     return this.#guard.check(sessionKey, secretId, match, this.#rememberMs(steps));
+  }
+
+  /**
+   * A recovery code of `sessionKey`: counted in the same attempt limit as OTP codes, and spent at most once
+   * across processes (the first `claim` of its used-code record wins; the record is kept until deleted).
+   */
+  async recovery(sessionKey: unknown, code: unknown, hashes: readonly string[]): Promise<RecoveryCheck> {
+    if (typeof sessionKey !== 'string' || sessionKey === '') {
+      throw JamError.invalidArgument('useRecoveryCode: sessionKey must be a non-empty string');
+    }
+    const matched = matchRecoveryCode(code, hashes);
+    // A failure rewrites the record: an OTP step it remembers is kept as long as the widest window needs.
+    const keepMs = this.#rememberMs(MAX_OTP_WINDOW);
+    const refused = await this.#guard.recovery(sessionKey, matched ? undefined : 'ERR_OTP_INVALID', keepMs);
+    if (refused) return { valid: false, error: refused };
+    const used = `recovery:${hash('sha256', `${sessionKey}\n${matched}`, 'base64url')}`;
+    if (!(await this.#store.claim(used, 0))) {
+      const error = await this.#guard.recovery(sessionKey, 'ERR_OTP_REPLAYED', keepMs);
+      return { valid: false, error: error! };
+    }
+    publish('recovery.used', () => ({ sessionKey }));
+    return { valid: true, hash: matched! };
   }
 
   uri(secret: OtpSecret, options: OtpUriOptions): string {
