@@ -1,4 +1,5 @@
-export { Jam } from './engine/jam.js';
+export { Jam, type JamOptions } from './engine/jam.js';
+export type { Clock } from './engine/clock.js';
 export type { JamConfig } from './engine/jam-config.js';
 export {
   JamError,

@@ -1,5 +1,6 @@
 import { resolveAuthzOptions } from './authz/authz-options.js';
 import { PermissionPolicy } from './authz/permission-policy.js';
+import { systemClock, type Clock } from './clock.js';
 import { loadConfig } from './config/load-config.js';
 import type { JamConfig } from './jam-config.js';
 import type { JamPayload } from './jam-payload.js';
@@ -42,6 +43,12 @@ import { SessionService } from './session/session-service.js';
 import { checkPermissionList } from '../shared/permission-name.js';
 import { JamError } from './jam-error.js';
 
+/** What a Jam takes besides its config: things that are not configuration (code, not JSON). */
+export interface JamOptions {
+  /** Where the instance reads the time. Default: the system clock (`koa-jam/testing` passes one it controls). */
+  clock?: Clock;
+}
+
 /**
  * One configured instance for the whole app: JWT, sessions, one-time passwords, passkeys and sign-in with
  * identity providers.
@@ -57,17 +64,21 @@ export class Jam {
   readonly #authz?: PermissionPolicy;
 
   /** @param config a config object, or the path of a JSON file that may use ${VAR} and ${VAR:-default}. */
-  constructor(config?: JamConfig | string) {
+  constructor(config?: JamConfig | string, { clock = systemClock }: JamOptions = {}) {
+    if (typeof clock?.now !== 'function')
+      throw JamError.config('clock must be an object with a now() method');
     const { jwt, session, otp, oauth2, passkeys, authz } = loadConfig(config);
     if (jwt !== undefined) {
       const options = resolveJwtOptions(jwt);
-      this.#jwt = new JwtService(options);
+      this.#jwt = new JwtService(options, clock);
       this.#pairs = new TokenPairs(this.#jwt, this.#jwt.list, options.refreshExpire);
     }
-    this.#session = session === undefined ? undefined : new SessionService(resolveSessionOptions(session));
-    this.#otp = otp === undefined ? undefined : new OtpService(resolveOtpOptions(otp));
-    this.#oauth2 = oauth2 === undefined ? undefined : new OAuth2Service(resolveOAuth2Options(oauth2));
-    this.#passkeys = passkeys === undefined ? undefined : new PasskeyService(resolvePasskeyOptions(passkeys));
+    this.#session =
+      session === undefined ? undefined : new SessionService(resolveSessionOptions(session), clock);
+    this.#otp = otp === undefined ? undefined : new OtpService(resolveOtpOptions(otp), clock);
+    this.#oauth2 = oauth2 === undefined ? undefined : new OAuth2Service(resolveOAuth2Options(oauth2), clock);
+    this.#passkeys =
+      passkeys === undefined ? undefined : new PasskeyService(resolvePasskeyOptions(passkeys), clock);
     this.#authz = authz === undefined ? undefined : new PermissionPolicy(resolveAuthzOptions(authz));
   }
 

@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import { publish } from '../jam-events.js';
 import { JamError } from '../jam-error.js';
 import type { EntryChange, JamStore } from '../store/jam-store.js';
@@ -50,8 +51,10 @@ type CountedRefusal = 'ERR_OTP_INVALID' | 'ERR_OTP_REPLAYED';
 export class OtpAttemptGuard {
   readonly #store: JamStore;
   readonly #limits: AttemptLimits;
+  readonly #clock: Clock;
 
-  constructor(store: JamStore, limits: AttemptLimits) {
+  constructor(store: JamStore, clock: Clock, limits: AttemptLimits) {
+    this.#clock = clock;
     this.#store = store;
     this.#limits = limits;
   }
@@ -110,7 +113,7 @@ export class OtpAttemptGuard {
   ): Promise<R | Refused> {
     let failed: Failure | undefined; // of the run whose result stands: events are published once, after it
     const checked = this.#store.update<AttemptRecord, R | Refused>(sessionKey, (stored) => {
-      const now = Date.now();
+      const now = this.#clock.now();
       const record = stored ?? EMPTY;
       failed = undefined;
       if (record.lockedUntil > now) {

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import type { Clock } from '../clock.js';
 import { publish } from '../jam-events.js';
 import { JamError } from '../jam-error.js';
 import { OtpAttemptGuard, type OtpCheck } from './otp-attempt-guard.js';
@@ -44,8 +45,10 @@ export class OtpService {
   readonly #guard: OtpAttemptGuard;
   readonly #store: JamStore;
   readonly #codeShape: RegExp;
+  readonly #clock: Clock;
 
-  constructor(options: ResolvedOtpOptions) {
+  constructor(options: ResolvedOtpOptions, clock: Clock) {
+    this.#clock = clock;
     this.#options = options;
     this.#codeShape = new RegExp(`^\\d{${options.digits}}$`);
     this.#store = openStore(options.store, {
@@ -53,8 +56,9 @@ export class OtpService {
       purpose: 'OTP store',
       prefix: 'jam:otp:',
       timeoutMs: options.storeTimeout,
+      clock,
     });
-    this.#guard = new OtpAttemptGuard(this.#store, {
+    this.#guard = new OtpAttemptGuard(this.#store, clock, {
       maxAttempts: options.maxAttempts,
       attemptPeriodMs: options.attemptPeriod * 1000,
       lockoutPeriodMs: options.lockoutPeriod * 1000,
@@ -129,7 +133,7 @@ export class OtpService {
       }
       return factor!;
     }
-    const time = factor ?? Date.now() / 1000;
+    const time = factor ?? this.#clock.now() / 1000;
     if (typeof time !== 'number' || !Number.isFinite(time) || time < 0) {
       throw JamError.invalidArgument(`${method}: factor must be a unix time in seconds, >= 0`);
     }

@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import { isJamError, JamError } from '../jam-error.js';
 import type { JamStore } from '../store/jam-store.js';
 import { openStore } from '../store/open-store.js';
@@ -23,8 +24,10 @@ export class PasskeyService {
   readonly #challenges: PasskeyChallenges;
   readonly #webauthn: WebAuthnLibrary;
   readonly #store: JamStore;
+  readonly #clock: Clock;
 
-  constructor(options: ResolvedPasskeyOptions) {
+  constructor(options: ResolvedPasskeyOptions, clock: Clock) {
+    this.#clock = clock;
     this.#options = options;
     this.#webauthn = loadWebAuthn();
     this.#store = openStore(options.store, {
@@ -32,8 +35,9 @@ export class PasskeyService {
       purpose: 'passkey challenge store',
       prefix: 'jam:passkey:',
       timeoutMs: options.storeTimeoutMs,
+      clock,
     });
-    this.#challenges = new PasskeyChallenges(this.#store, options.challengeLifetimeMs);
+    this.#challenges = new PasskeyChallenges(this.#store, options.challengeLifetimeMs, clock);
   }
 
   relyingParty(): { id: string; name: string; origins: string[] } {
@@ -82,7 +86,7 @@ export class PasskeyService {
       publicKey: Buffer.from(credential.publicKey).toString('base64url'),
       counter: credential.counter,
       transports: credential.transports ?? [],
-      createdAt: new Date().toISOString(),
+      createdAt: new Date(this.#clock.now()).toISOString(),
       lastUsedAt: null,
       backedUp: credentialBackedUp,
       deviceType: credentialDeviceType,
@@ -137,7 +141,7 @@ export class PasskeyService {
     const updated: PasskeyCredential = {
       ...credential,
       counter: info.newCounter,
-      lastUsedAt: new Date().toISOString(),
+      lastUsedAt: new Date(this.#clock.now()).toISOString(),
       backedUp: info.credentialBackedUp,
       deviceType: info.credentialDeviceType,
     };

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { publish } from '../jam-events.js';
 import { JamError } from '../jam-error.js';
+import type { Clock } from '../clock.js';
 import type { JamStore } from '../store/jam-store.js';
 import { publishExpired, type IndexOwner, type SessionIndex } from './session-index.js';
 import { HANDLE_LENGTH, generationKey, handleOf, recordKeyOf } from './session-keys.js';
@@ -56,13 +57,13 @@ export class KeySessions {
   readonly #store: JamStore;
   readonly #index: SessionIndex;
   readonly #ttlMs: number;
-  readonly #now: () => number;
+  readonly #clock: Clock;
 
-  constructor(store: JamStore, index: SessionIndex, ttlMs: number, now: () => number) {
+  constructor(store: JamStore, index: SessionIndex, ttlMs: number, clock: Clock) {
     this.#store = store;
     this.#index = index;
     this.#ttlMs = ttlMs;
-    this.#now = now;
+    this.#clock = clock;
   }
 
   /**
@@ -144,7 +145,7 @@ export class KeySessions {
       const next = newGeneration();
       await this.#index.keepOnly(owner, hash);
       const rewritten = await this.#store.update<unknown, boolean>(key, (stored) => {
-        const ttlMs = isLive(stored, current) ? expiryOf(stored, this.#ttlMs) - this.#now() : 0;
+        const ttlMs = isLive(stored, current) ? expiryOf(stored, this.#ttlMs) - this.#clock.now() : 0;
         if (ttlMs <= 0) return { result: false };
         return {
           result: true,

@@ -1,4 +1,5 @@
 import { publish } from '../jam-events.js';
+import type { Clock } from '../clock.js';
 import type { JamStore } from '../store/jam-store.js';
 import { handleOf, indexKey } from './session-keys.js';
 
@@ -22,16 +23,16 @@ export interface IndexOwner {
  */
 export class SessionIndex {
   readonly #store: JamStore;
-  readonly #now: () => number;
+  readonly #clock: Clock;
 
-  constructor(store: JamStore, now: () => number) {
+  constructor(store: JamStore, clock: Clock) {
     this.#store = store;
-    this.#now = now;
+    this.#clock = clock;
   }
 
   /** The entries not yet past their expiry. */
   async read(tag: Buffer): Promise<IndexEntries> {
-    return unexpired(await this.#store.get<unknown>(indexKey(tag)), this.#now()).entries;
+    return unexpired(await this.#store.get<unknown>(indexKey(tag)), this.#clock.now()).entries;
   }
 
   /**
@@ -73,7 +74,7 @@ export class SessionIndex {
     const { result, expired } = await this.#store.update<unknown, { result: R; expired: string[] }>(
       indexKey(owner.tag),
       (current) => {
-        const now = this.#now();
+        const now = this.#clock.now();
         const { entries, expired } = unexpired(current, now);
         const { result, changed } = edit(entries);
         if (!changed && expired.length === 0) return { result: { result, expired: [] } };

@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import { publish, subscribed } from '../jam-events.js';
 import { JamError } from '../jam-error.js';
 import type { JamStore } from '../store/jam-store.js';
@@ -39,21 +40,23 @@ export class SessionService {
   readonly #tagger: SessionTagger;
   readonly #index: SessionIndex;
   readonly #keySessions: KeySessions;
+  readonly #clock: Clock;
 
-  constructor(options: ResolvedSessionOptions) {
+  constructor(options: ResolvedSessionOptions, clock: Clock) {
+    this.#clock = clock;
     this.#store = openStore(options.store, {
       path: 'session.store',
       purpose: 'session store',
       prefix: 'jam:session:',
       timeoutMs: options.storeTimeoutMs,
+      clock,
     });
     this.#ttlMs = options.ttlMs;
     this.#rolling = options.rolling;
     this.#sealer = options.encryptionKey && new SealedSessionId(options.encryptionKey);
     this.#tagger = new SessionTagger(this.#store, options.encryptionKey);
-    const now = () => this.#now();
-    this.#index = new SessionIndex(this.#store, now);
-    this.#keySessions = new KeySessions(this.#store, this.#index, this.#ttlMs, now);
+    this.#index = new SessionIndex(this.#store, clock);
+    this.#keySessions = new KeySessions(this.#store, this.#index, this.#ttlMs, clock);
   }
 
   get ttlSeconds(): number {
@@ -71,7 +74,7 @@ export class SessionService {
     const m = checkSessionMeta('createSession', meta);
     const owner = await this.#ownerOf(sessionKey);
     const g = (await this.#store.get<string>(generationKey(owner.tag))) ?? '';
-    const now = this.#now();
+    const now = this.#clock.now();
     const record: SessionRecord = {
       g,
       d,
@@ -97,7 +100,7 @@ export class SessionService {
   async get(id: string): Promise<SessionData | null> {
     const loaded = await this.#load(id);
     if (loaded === undefined) return null;
-    const now = this.#now();
+    const now = this.#clock.now();
     if (now - loaded.record.w >= this.#ttlMs * TOUCH_SHARE) await this.#touch(loaded, now);
     return loaded.record.d;
   }
@@ -105,7 +108,7 @@ export class SessionService {
   async update(id: string, data: object): Promise<void> {
     const d = checkSessionData('updateSession', data);
     const loaded = await this.#mustLoad('updateSession', id);
-    const now = this.#now();
+    const now = this.#clock.now();
     const expiry = await this.#announce(loaded, now + this.#ttlMs);
     const updated = await this.#rewrite(loaded, (current) => ({ ...current, d, w: now, ...expiry }), now);
     if (!updated) throw JamError.sessionNotFound('updateSession: no such session');
@@ -150,7 +153,7 @@ export class SessionService {
   async rework(id: string): Promise<string> {
     const { id: bytes, storeKey, record } = await this.#mustLoad('reworkSession', id);
     const tag = tagOfSessionId(bytes);
-    const now = this.#now();
+    const now = this.#clock.now();
     const renewed: SessionRecord = { ...record, w: now, ...this.#expiry(now + this.#ttlMs) };
     const newId = newSessionId(tag);
     await this.#store.set(recordKey(newId), renewed, this.#ttlMs);
@@ -175,10 +178,6 @@ export class SessionService {
 
   close(): Promise<void> {
     return this.#store.close();
-  }
-
-  #now(): number {
-    return Date.now();
   }
 
   /** The expiry fields of a record written now: its expiry, and the later one its index entry gets. */
