@@ -22,6 +22,13 @@ export interface SessionRecord {
   m?: SessionMeta;
 }
 
+/** A live record as read for an id: the id's bytes and the record's store key with it. */
+export interface LoadedRecord {
+  id: Buffer;
+  storeKey: string;
+  record: SessionRecord;
+}
+
 /** A session key that was never cleared has this generation. */
 export const FIRST_GENERATION = '';
 

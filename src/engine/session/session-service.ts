@@ -5,24 +5,16 @@ import type { JamStore } from '../store/jam-store.js';
 import { openStore } from '../store/open-store.js';
 import { checkCallOptions, checkOptionalId } from './session-call-options.js';
 import { checkSessionData, type SessionData } from './session-data.js';
-import { newSessionId, parseSessionId, tagOfSessionId } from './session-id.js';
+import { parseSessionId, tagOfSessionId } from './session-id.js';
 import { KeySessions, type SessionInfo, type SessionKeyOf } from './key-sessions.js';
 import { generationKey, handleOf, recordHash, recordKey } from './session-keys.js';
 import { checkSessionMeta } from './session-meta.js';
 import type { ResolvedSessionOptions } from './session-options.js';
-import { expiryOf, isLive, isRecord, type SessionRecord } from './session-record.js';
+import { FIRST_GENERATION, isLive, type LoadedRecord } from './session-record.js';
 import { SessionIndex } from './session-index.js';
+import { SessionWriter } from './session-writer.js';
 import { SealedSessionId } from './sealed-session-id.js';
 import { SessionTagger } from './session-tagger.js';
-
-interface Loaded {
-  id: Buffer;
-  storeKey: string;
-  record: SessionRecord;
-}
-
-/** A session is re-written (lastSeenAt, and the expiry of a rolling one) once this share of its ttl has passed. */
-const TOUCH_SHARE = 0.1;
 
 /**
  * Server-side sessions for one Jam instance. `clearSessions` holds across processes without a transaction:
@@ -40,10 +32,9 @@ export class SessionService {
   readonly #tagger: SessionTagger;
   readonly #index: SessionIndex;
   readonly #keySessions: KeySessions;
-  readonly #clock: Clock;
+  readonly #writer: SessionWriter;
 
   constructor(options: ResolvedSessionOptions, clock: Clock) {
-    this.#clock = clock;
     this.#store = openStore(options.store, {
       path: 'session.store',
       purpose: 'session store',
@@ -57,6 +48,7 @@ export class SessionService {
     this.#tagger = new SessionTagger(this.#store, options.encryptionKey);
     this.#index = new SessionIndex(this.#store, clock);
     this.#keySessions = new KeySessions(this.#store, this.#index, this.#ttlMs, clock);
+    this.#writer = new SessionWriter(this.#store, this.#index, this.#ttlMs, this.#rolling, clock);
   }
 
   get ttlSeconds(): number {
@@ -67,31 +59,13 @@ export class SessionService {
     return this.#rolling;
   }
 
-  /** The record first, then its index entry: a session listed is always one that was stored. */
   async create(sessionKey: string, data: object, options?: unknown): Promise<string> {
     const { meta } = checkCallOptions('createSession', options, ['meta']);
     const d = checkSessionData('createSession', data);
     const m = checkSessionMeta('createSession', meta);
     const owner = await this.#ownerOf(sessionKey);
-    const g = (await this.#store.get<string>(generationKey(owner.tag))) ?? '';
-    const now = this.#clock.now();
-    const record: SessionRecord = {
-      g,
-      d,
-      w: now,
-      c: now,
-      ...this.#expiry(now + this.#ttlMs),
-      ...(m && { m }),
-    };
-    const id = newSessionId(owner.tag);
-    await this.#store.set(recordKey(id), record, this.#ttlMs);
-    try {
-      await this.#index.announce(owner, recordHash(id), record.x!);
-    } catch (err) {
-      // Unlisted, the session could not be ended from a list of devices: it must not exist.
-      await this.#store.delete(recordKey(id)).catch(() => undefined);
-      throw err;
-    }
+    const g = (await this.#store.get<string>(generationKey(owner.tag))) ?? FIRST_GENERATION;
+    const id = await this.#writer.create(owner, { g, d, ...(m && { m }) });
     publish('session.created', () => ({ sessionKey, session: handleOf(recordHash(id)) }));
     return this.#idOf(id);
   }
@@ -100,17 +74,13 @@ export class SessionService {
   async get(id: string): Promise<SessionData | null> {
     const loaded = await this.#load(id);
     if (loaded === undefined) return null;
-    const now = this.#clock.now();
-    if (now - loaded.record.w >= this.#ttlMs * TOUCH_SHARE) await this.#touch(loaded, now);
+    await this.#writer.touch(loaded);
     return loaded.record.d;
   }
 
   async update(id: string, data: object): Promise<void> {
     const d = checkSessionData('updateSession', data);
-    const loaded = await this.#mustLoad('updateSession', id);
-    const now = this.#clock.now();
-    const expiry = await this.#announce(loaded, now + this.#ttlMs);
-    const updated = await this.#rewrite(loaded, (current) => ({ ...current, d, w: now, ...expiry }), now);
+    const updated = await this.#writer.update(await this.#mustLoad('updateSession', id), d);
     if (!updated) throw JamError.sessionNotFound('updateSession: no such session');
   }
 
@@ -153,12 +123,8 @@ export class SessionService {
   async rework(id: string): Promise<string> {
     const { id: bytes, storeKey, record } = await this.#mustLoad('reworkSession', id);
     const tag = tagOfSessionId(bytes);
-    const now = this.#clock.now();
-    const renewed: SessionRecord = { ...record, w: now, ...this.#expiry(now + this.#ttlMs) };
-    const newId = newSessionId(tag);
-    await this.#store.set(recordKey(newId), renewed, this.#ttlMs);
+    const newId = await this.#writer.create({ tag }, record);
     try {
-      await this.#index.announce({ tag }, recordHash(newId), renewed.x!);
       await this.#store.delete(storeKey);
     } catch (err) {
       // The old id still works, so the new one must not: the caller sees the error and keeps the old state.
@@ -180,52 +146,8 @@ export class SessionService {
     return this.#store.close();
   }
 
-  /** The expiry fields of a record written now: its expiry, and the later one its index entry gets. */
-  #expiry(expires: number): Pick<SessionRecord, 'e' | 'x'> {
-    // A ttl of slack: a rolling session re-announces about once per ttl, not at each touch; and a process
-    // whose clock runs ahead does not drop a live session from the index.
-    return { e: expires, x: expires + this.#ttlMs };
-  }
-
-  /** Announces `expires` to the index when the record's entry holds an earlier one (before writing it). */
-  async #announce(loaded: Loaded, expires: number): Promise<Pick<SessionRecord, 'e' | 'x'>> {
-    const { id, record } = loaded;
-    if (record.x !== undefined && record.x >= expires) return { e: expires, x: record.x };
-    const expiry = this.#expiry(expires);
-    await this.#index.announce({ tag: tagOfSessionId(id) }, recordHash(id), expiry.x!);
-    return expiry;
-  }
-
-  /**
-   * Marks the session seen: a rolling one gets a new ttl, another keeps its expiry. Costs one write per
-   * tenth of the ttl at most, and an index update about once per ttl for a rolling one.
-   */
-  async #touch(loaded: Loaded, now: number): Promise<void> {
-    const expires = this.#rolling ? now + this.#ttlMs : expiryOf(loaded.record, this.#ttlMs);
-    if (expires <= now) return;
-    const expiry = await this.#announce(loaded, expires);
-    await this.#rewrite(
-      loaded,
-      (current) => (this.#rolling ? { ...current, w: now, ...expiry } : { ...current, w: now }),
-      now,
-    );
-  }
-
-  /**
-   * A compare-and-set of the record (on Redis, Redis Cluster and SQLite): a session ended meanwhile is never
-   * written back. False when it is gone.
-   */
-  #rewrite(loaded: Loaded, change: (current: SessionRecord) => SessionRecord, now: number): Promise<boolean> {
-    return this.#store.update<unknown, boolean>(loaded.storeKey, (current) => {
-      if (!isRecord(current)) return { result: false };
-      const next = change(current);
-      const ttlMs = expiryOf(next, this.#ttlMs) - now;
-      return ttlMs > 0 ? { result: true, next: { value: next, ttlMs } } : { result: false };
-    });
-  }
-
   /** One store call: the record and the generation of its session key, read together. */
-  async #load(value: string): Promise<Loaded | undefined> {
+  async #load(value: string): Promise<LoadedRecord | undefined> {
     const id = this.#idBytes(value);
     if (id === undefined) return undefined;
     const storeKey = recordKey(id);
@@ -236,7 +158,7 @@ export class SessionService {
     return isLive(record, generation) ? { id, storeKey, record } : undefined;
   }
 
-  async #mustLoad(method: string, id: string): Promise<Loaded> {
+  async #mustLoad(method: string, id: string): Promise<LoadedRecord> {
     const loaded = await this.#load(id);
     if (loaded === undefined) throw JamError.sessionNotFound(`${method}: no such session`);
     return loaded;
