@@ -9,6 +9,14 @@ const ROUTING_CONTROLLERS = [
   '**/routing-controllers/*',
 ];
 const CLI = ['the CLI is a layer of its own: nothing imports it', '**/cli/*'];
+const SPEC = [
+  'nothing outside spec/ imports it: what specs and benchmarks share lives in test-support/',
+  '**/spec/*',
+];
+const BENCH = [
+  'nothing outside bench/ imports it: what specs and benchmarks share lives in test-support/',
+  '**/bench/*',
+];
 const ENGINE_INSIDES = [
   'edges reach the engine through its top-level modules (jam, jam-error, ...) or src/shared, not its insides (types excepted)',
   '**/engine/*/*',
@@ -46,4 +54,6 @@ export default tseslint.config(
   { files: ['src/routing-controllers/**'], rules: forbidden(CLI, ENGINE_INSIDES) },
   { files: ['src/testing/**'], rules: forbidden(ROUTING_CONTROLLERS, CLI, ENGINE_INSIDES) },
   { files: ['src/cli/**'], rules: forbidden(KOA, ROUTING_CONTROLLERS) },
+  { files: ['bench/**'], rules: forbidden(SPEC) },
+  { files: ['test-support/**'], rules: forbidden(SPEC, BENCH) },
 );

@@ -54,6 +54,18 @@ describe('npm run lint: layers and import cycles', function () {
     }
   });
 
+  it('keeps spec/ and bench/ apart: what both use lives in test-support/', async () => {
+    const fromSpec = "import { race } from '../spec/helpers/racer.js';\n";
+    expect(await layerErrors('bench/probe.ts', fromSpec)).to.have.length(1);
+    const fromBoth = `${fromSpec}import { startServer } from '../bench/measure.js';\n`;
+    const errors = await layerErrors('test-support/probe.ts', fromBoth);
+    expect(errors).to.have.length(2);
+    expect(errors.join('\n')).to.include('nothing outside spec/').and.to.include('nothing outside bench/');
+    const shared = "import { startRedis } from '../test-support/redis-server.js';\n";
+    expect(await layerErrors('bench/probe.ts', shared)).to.deep.equal([]);
+    expect(await layerErrors('spec/probe.ts', shared.replace('..', '.'))).to.deep.equal([]);
+  });
+
   it('fails on an import cycle, naming it, and passes on the sources', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'koa-jam-cycle-'));
     try {
@@ -70,7 +82,7 @@ describe('npm run lint: layers and import cycles', function () {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    const clean = await importCycles('src', 'spec', 'bench', 'examples');
+    const clean = await importCycles('src', 'spec', 'bench', 'examples', 'test-support');
     expect(clean).to.include({ code: 0 });
   });
 });

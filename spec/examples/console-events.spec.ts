@@ -7,7 +7,8 @@ import { WebUsers } from '../../examples/web-users.js';
 import { ALICE, ORIGIN, PASSKEYS, PasskeyTable } from '../engine/passkeys/passkey-app.js';
 import { rejectsWith } from '../helpers/errors.js';
 import { eventually } from '../helpers/eventually.js';
-import { redisOrSkip, type RedisServer } from '../helpers/redis-server.js';
+import { redisOrSkip } from '../helpers/redis-or-skip.js';
+import type { RedisServer } from '../../test-support/redis-server.js';
 import { SoftAuthenticator } from '../helpers/soft-authenticator.js';
 
 describe('examples/console-events (the web app console)', function () {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Jam } from 'koa-jam';
 import request from 'supertest';
 import { createSessionApp } from '../../examples/session-app.js';
-import type { RedisServer } from '../helpers/redis-server.js';
+import type { RedisServer } from '../../test-support/redis-server.js';
 import { eventually } from '../helpers/eventually.js';
 import { useRedisSessions } from '../helpers/redis-sessions.js';
 

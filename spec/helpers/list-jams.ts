@@ -1,6 +1,6 @@
 import { Jam, type JwtListOptions, type JwtOptions } from 'koa-jam';
 import { SECRET } from './keys.js';
-import type { RedisServer } from './redis-server.js';
+import type { RedisServer } from '../../test-support/redis-server.js';
 import { STORE_KINDS, type StoreKind, type StoreUnderTest } from './store-kinds.js';
 
 export interface ListJams {

@@ -1,5 +1,6 @@
 import { Jam, type SessionOptions } from 'koa-jam';
-import { redisOrSkip, type RedisServer } from './redis-server.js';
+import { redisOrSkip } from './redis-or-skip.js';
+import type { RedisServer } from '../../test-support/redis-server.js';
 
 export interface RedisSessions {
   redis: RedisServer;

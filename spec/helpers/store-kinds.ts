@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freezeClock } from './clock.js';
-import { redisClusterOrSkip } from './redis-cluster.js';
-import { redisOrSkip, type RedisServer } from './redis-server.js';
+import { redisClusterOrSkip, redisOrSkip } from './redis-or-skip.js';
+import type { RedisServer } from '../../test-support/redis-server.js';
 
 /** One store as a shared spec sees it: the `store` option to give Jam, and a way to let time pass. */
 export interface StoreUnderTest {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import Koa from 'koa';
 import { Jam, jamSession, requirePayload } from 'koa-jam';
 import request from 'supertest';
-import type { RedisServer } from '../helpers/redis-server.js';
+import type { RedisServer } from '../../test-support/redis-server.js';
 import { useRedisSessions } from '../helpers/redis-sessions.js';
 
 describe('jamSession on Redis', function () {

@@ -4,7 +4,7 @@ import Koa from 'koa';
 import { Jam, jamJwt, requirePermission, type JamConfig } from 'koa-jam';
 import request from 'supertest';
 import { rejectsWith } from '../helpers/errors.js';
-import { freePort } from '../helpers/free-port.js';
+import { freePort } from '../../test-support/free-port.js';
 import { SECRET } from '../helpers/keys.js';
 import {
   PERMISSION_CASES,

@@ -3,7 +3,8 @@ import Koa from 'koa';
 import { isJamError, Jam, jamSession, requirePayload } from 'koa-jam';
 import request from 'supertest';
 import { createSessionApp } from '../../examples/session-app.js';
-import { redisOrSkip, type RedisServer } from '../helpers/redis-server.js';
+import { redisOrSkip } from '../helpers/redis-or-skip.js';
+import type { RedisServer } from '../../test-support/redis-server.js';
 import { exposeReason, REASON_HEADER } from './guarded-app.js';
 
 const KEY = Buffer.alloc(32, 7).toString('base64url');

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { startAppProcess, type AppProcess } from '../helpers/app-process.js';
-import { redisOrSkip, type RedisServer } from '../helpers/redis-server.js';
+import { redisOrSkip } from '../helpers/redis-or-skip.js';
+import type { RedisServer } from '../../test-support/redis-server.js';
 import { HardenedClient } from './hardened-client.js';
 
 const WORKER = join(__dirname, 'hardened-app-worker.js');

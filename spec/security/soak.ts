@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startAppProcess, type AppProcess } from '../helpers/app-process.js';
-import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { startRedis, type RedisServer } from '../../test-support/redis-server.js';
 import { HardenedClient, type Answer } from './hardened-client.js';
 import type { HardenedJamOptions } from './hardened-app.js';
 

@@ -4,7 +4,8 @@ import { expect } from 'chai';
 import jsonwebtoken from 'jsonwebtoken';
 import { startAppProcess, type AppProcess } from '../helpers/app-process.js';
 import { driveLoad } from '../helpers/load.js';
-import { redisOrSkip, type RedisServer } from '../helpers/redis-server.js';
+import { redisOrSkip } from '../helpers/redis-or-skip.js';
+import type { RedisServer } from '../../test-support/redis-server.js';
 import { HardenedClient, type Answer, type Credentials } from './hardened-client.js';
 
 const WORKER = join(__dirname, 'hardened-app-worker.js');

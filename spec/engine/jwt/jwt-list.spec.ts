@@ -8,7 +8,7 @@ import { eventually } from '../../helpers/eventually.js';
 import { SECRET } from '../../helpers/keys.js';
 import { REDIS_KIND, useListJams } from '../../helpers/list-jams.js';
 import { STORE_KINDS } from '../../helpers/store-kinds.js';
-import type { RedisServer } from '../../helpers/redis-server.js';
+import type { RedisServer } from '../../../test-support/redis-server.js';
 import { rejectsWith } from '../../helpers/errors.js';
 import { craftToken, decodeSegment } from '../../helpers/tokens.js';
 

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { Jam, type JamEvents, type LoginStart } from 'koa-jam';
 import { CookieBrowser } from '../../helpers/cookie-browser.js';
 import { rejectsWith } from '../../helpers/errors.js';
-import { freePort } from '../../helpers/free-port.js';
+import { freePort } from '../../../test-support/free-port.js';
 import { recordEvents, stringsOfEvents, type EventRecorder } from '../../helpers/events.js';
 import { startIdp, type TestIdp } from '../../helpers/oidc-provider.js';
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Jam, JamError, generateOtpSecret } from 'koa-jam';
-import { redisOrSkip, type RedisServer } from '../../helpers/redis-server.js';
+import { redisOrSkip } from '../../helpers/redis-or-skip.js';
+import type { RedisServer } from '../../../test-support/redis-server.js';
 import { STORE_KINDS, type StoreUnderTest } from '../../helpers/store-kinds.js';
 
 for (const kind of STORE_KINDS.filter((k) => k.name !== 'memory')) {

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { Jam, JamError } from 'koa-jam';
 import { rejectsWith } from '../../helpers/errors.js';
-import { redisOrSkip, type RedisServer } from '../../helpers/redis-server.js';
+import { redisOrSkip } from '../../helpers/redis-or-skip.js';
+import type { RedisServer } from '../../../test-support/redis-server.js';
 import { SoftAuthenticator } from '../../helpers/soft-authenticator.js';
 import { STORE_KINDS, type StoreUnderTest } from '../../helpers/store-kinds.js';
 import { ALICE, ORIGIN, PASSKEYS, PasskeyTable } from './passkey-app.js';

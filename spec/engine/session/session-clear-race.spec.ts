@@ -3,7 +3,8 @@ import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { Jam } from 'koa-jam';
-import { redisOrSkip, type RedisServer } from '../../helpers/redis-server.js';
+import { redisOrSkip } from '../../helpers/redis-or-skip.js';
+import type { RedisServer } from '../../../test-support/redis-server.js';
 import type { Created, Timed } from '../../helpers/session-race-worker.js';
 
 const WORKER = join(__dirname, '../../helpers/session-race-worker.js');

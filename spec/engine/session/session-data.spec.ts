@@ -4,7 +4,8 @@ import { Jam, MemoryStore } from 'koa-jam';
 import Keyv from 'keyv';
 import { rejectsWith } from '../../helpers/errors.js';
 import { nested, nestedArrays } from '../../helpers/nested.js';
-import { redisOrSkip, type RedisServer } from '../../helpers/redis-server.js';
+import { redisOrSkip } from '../../helpers/redis-or-skip.js';
+import type { RedisServer } from '../../../test-support/redis-server.js';
 
 /** Data a Keyv serializer could change: a `toJSON` member, strings Keyv's default one treats specially. */
 const TRICKY = {

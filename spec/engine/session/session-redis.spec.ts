@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
 import { Jam } from 'koa-jam';
 import { rejectsWith } from '../../helpers/errors.js';
-import { redisOrSkip, type RedisServer } from '../../helpers/redis-server.js';
+import { redisOrSkip } from '../../helpers/redis-or-skip.js';
+import type { RedisServer } from '../../../test-support/redis-server.js';
 import { eventually } from '../../helpers/eventually.js';
 import { useRedisSessions } from '../../helpers/redis-sessions.js';
 

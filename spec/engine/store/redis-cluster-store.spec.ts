@@ -6,7 +6,8 @@ import Keyv from 'keyv';
 import { Jam, JamError, generateOtpSecret, type JamConfig } from 'koa-jam';
 import { eventually } from '../../helpers/eventually.js';
 import { SECRET } from '../../helpers/keys.js';
-import { redisClusterOrSkip, type RedisCluster } from '../../helpers/redis-cluster.js';
+import { redisClusterOrSkip } from '../../helpers/redis-or-skip.js';
+import type { RedisCluster } from '../../../test-support/redis-cluster.js';
 
 const STORE_TIMEOUT = 500;
 const SESSION_KEYS = 24;

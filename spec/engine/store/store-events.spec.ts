@@ -5,7 +5,8 @@ import request from 'supertest';
 import { rejectsWith } from '../../helpers/errors.js';
 import { eventually } from '../../helpers/eventually.js';
 import { recordEvents, type EventRecorder } from '../../helpers/events.js';
-import { redisOrSkip, type RedisServer } from '../../helpers/redis-server.js';
+import { redisOrSkip } from '../../helpers/redis-or-skip.js';
+import type { RedisServer } from '../../../test-support/redis-server.js';
 
 describe('store events (koa-jam:store traces, store.unavailable, store.recovered)', () => {
   let events: EventRecorder;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
 
-/** A real redis-server on a loopback port, started for a spec and stopped by pid. */
+/** A real redis-server on a loopback port, started for a spec or a benchmark and stopped by pid. */
 export interface RedisServer {
   url: string;
   port: number;
@@ -25,21 +25,8 @@ export interface RedisServerOptions {
   durable?: boolean;
 }
 
+/** Whether redis-server can be started on this machine. */
 export const redisAvailable = spawnSync('redis-server', ['--version']).status === 0;
-
-/**
- * Starts redis-server, or skips the calling suite with a printed reason when it is not installed.
- * Under CI=true a missing redis-server fails instead: CI must never skip the Redis specs silently.
- */
-export async function redisOrSkip(suite: Mocha.Context, options?: RedisServerOptions): Promise<RedisServer> {
-  if (!redisAvailable) {
-    const reason = 'redis-server is not installed (apt-get install -y redis-server)';
-    if (process.env.CI === 'true') throw new Error(`CI=true but ${reason}`);
-    console.log(`      (skipped: ${reason})`);
-    suite.skip();
-  }
-  return startRedis(options);
-}
 
 export async function startRedis({ durable = false }: RedisServerOptions = {}): Promise<RedisServer> {
   const port = await freePort();
