@@ -1,13 +1,14 @@
-// A child process for the cross-process OTP race: reads what to check, says "ready", then on "go" runs all
-// its checks at once and prints, for each, "valid" or the error code.
+// A child process for the cross-process OTP race: reads what to check (OTP codes, or recovery codes with the
+// hashes they are checked against), says "ready", then on "go" runs all its checks at once and prints, for
+// each, "valid" or the error code.
 import { createInterface } from 'node:readline';
 import { Jam } from 'koa-jam';
 
 export interface OtpRace {
   maxAttempts: number;
   secret: string;
-  /** Checks to run at once: a code and the principal it is checked for. */
-  checks: { code: string; sessionKey: string }[];
+  /** Checks to run at once: a code and the principal it is checked for; with `hashes`, a recovery code. */
+  checks: { code: string; sessionKey: string; hashes?: string[] }[];
 }
 
 async function raceOtp(storeUrl: string): Promise<void> {
@@ -18,8 +19,10 @@ async function raceOtp(storeUrl: string): Promise<void> {
   console.log('ready');
   await lines.next();
   const results = await Promise.all(
-    checks.map(async ({ code, sessionKey }) => {
-      const check = await jam.checkOtpCode(secret, code, { sessionKey });
+    checks.map(async ({ code, sessionKey, hashes }) => {
+      const check = hashes
+        ? await jam.checkRecoveryCode(sessionKey, code, hashes)
+        : await jam.checkOtpCode(secret, code, { sessionKey });
       return check.valid ? 'valid' : check.error.code;
     }),
   );

@@ -30,8 +30,11 @@ const CHANNELS = {
     code: OtpRefusal;
     failures?: number;
     maxAttempts?: number;
+    /** Set when the code refused was a recovery code. */
+    recovery?: true;
   }>(),
   'otp.lockout': message<{ sessionKey: string; failures: number; lockedUntil: number }>(),
+  'recovery.used': message<{ sessionKey: string }>(),
   'session.created': message<{ sessionKey: string; session: string }>(),
   'session.ended': message<{
     reason: 'logout' | 'clear' | 'rework';

@@ -1,4 +1,5 @@
 import type * as OpenIdClient from 'openid-client' with { 'resolution-mode': 'import' };
+import type { Clock } from '../clock.js';
 import { requireOptional } from '../config/require-optional.js';
 import { openStore } from '../store/open-store.js';
 import { JamStore } from '../store/jam-store.js';
@@ -32,7 +33,7 @@ export class OAuth2Service {
   // Discovery runs at the first login of each provider; a failed one is forgotten, so the next login retries.
   readonly #configurations = new Map<string, Promise<Configuration>>();
 
-  constructor(options: ResolvedOAuth2Options) {
+  constructor(options: ResolvedOAuth2Options, clock: Clock) {
     this.#client = requireOptional<Client>('openid-client', 'oauth2');
     this.#options = options;
     this.#store = openStore(options.store, {
@@ -40,6 +41,7 @@ export class OAuth2Service {
       purpose: 'OAuth2 login store',
       prefix: 'jam:oauth2:',
       timeoutMs: options.storeTimeoutMs,
+      clock,
     });
     this.#transactions = new LoginTransactions(this.#store, options.ttlMs);
   }

@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import { isJamError, JamError } from '../jam-error.js';
 import { publish } from '../jam-events.js';
 import type { JamStore } from '../store/jam-store.js';
@@ -24,8 +25,10 @@ export class PasskeyService {
   readonly #challenges: PasskeyChallenges;
   readonly #webauthn: WebAuthnLibrary;
   readonly #store: JamStore;
+  readonly #clock: Clock;
 
-  constructor(options: ResolvedPasskeyOptions) {
+  constructor(options: ResolvedPasskeyOptions, clock: Clock) {
+    this.#clock = clock;
     this.#options = options;
     this.#webauthn = loadWebAuthn();
     this.#store = openStore(options.store, {
@@ -33,8 +36,9 @@ export class PasskeyService {
       purpose: 'passkey challenge store',
       prefix: 'jam:passkey:',
       timeoutMs: options.storeTimeoutMs,
+      clock,
     });
-    this.#challenges = new PasskeyChallenges(this.#store, options.challengeLifetimeMs);
+    this.#challenges = new PasskeyChallenges(this.#store, options.challengeLifetimeMs, clock);
   }
 
   relyingParty(): { id: string; name: string; origins: string[] } {
@@ -84,7 +88,7 @@ export class PasskeyService {
       publicKey: Buffer.from(credential.publicKey).toString('base64url'),
       counter: credential.counter,
       transports: credential.transports ?? [],
-      createdAt: new Date().toISOString(),
+      createdAt: new Date(this.#clock.now()).toISOString(),
       lastUsedAt: null,
       backedUp: credentialBackedUp,
       deviceType: credentialDeviceType,
@@ -139,7 +143,7 @@ export class PasskeyService {
     const updated: PasskeyCredential = {
       ...credential,
       counter: info.newCounter,
-      lastUsedAt: new Date().toISOString(),
+      lastUsedAt: new Date(this.#clock.now()).toISOString(),
       backedUp: info.credentialBackedUp,
       deviceType: info.credentialDeviceType,
     };

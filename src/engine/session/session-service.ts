@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.js';
 import { publish, subscribed } from '../jam-events.js';
 import { JamError } from '../jam-error.js';
 import type { JamStore } from '../store/jam-store.js';
@@ -45,13 +46,16 @@ export class SessionService {
   readonly #rolling: boolean;
   readonly #sealer?: SealedSessionId;
   readonly #tagger: SessionTagger;
+  readonly #clock: Clock;
 
-  constructor(options: ResolvedSessionOptions) {
+  constructor(options: ResolvedSessionOptions, clock: Clock) {
+    this.#clock = clock;
     this.#store = openStore(options.store, {
       path: 'session.store',
       purpose: 'session store',
       prefix: 'jam:session:',
       timeoutMs: options.storeTimeoutMs,
+      clock,
     });
     this.#ttlMs = options.ttlMs;
     this.#rolling = options.rolling;
@@ -71,7 +75,7 @@ export class SessionService {
     const d = checkSessionData('createSession', data);
     const tag = await this.#tagger.tag(checkSessionKey(sessionKey));
     const g = (await this.#store.get<string>(generationKey(tag))) ?? FIRST_GENERATION;
-    const id = await this.#write(tag, { g, d, w: Date.now() });
+    const id = await this.#write(tag, { g, d, w: this.#clock.now() });
     publish('session.created', () => ({ sessionKey, session: this.#refOf(id) }));
     return id;
   }
@@ -80,8 +84,8 @@ export class SessionService {
     const loaded = await this.#load(id);
     if (loaded === undefined) return null;
     const { storeKey, record } = loaded;
-    if (this.#rolling && Date.now() - record.w >= this.#ttlMs * ROLLING_REFRESH_SHARE) {
-      await this.#store.set(storeKey, { ...record, w: Date.now() }, this.#ttlMs);
+    if (this.#rolling && this.#clock.now() - record.w >= this.#ttlMs * ROLLING_REFRESH_SHARE) {
+      await this.#store.set(storeKey, { ...record, w: this.#clock.now() }, this.#ttlMs);
     }
     return record.d;
   }
@@ -89,7 +93,7 @@ export class SessionService {
   async update(id: string, data: object): Promise<void> {
     const d = checkSessionData('updateSession', data);
     const { storeKey, record } = await this.#mustLoad('updateSession', id);
-    await this.#store.set(storeKey, { ...record, d, w: Date.now() }, this.#ttlMs);
+    await this.#store.set(storeKey, { ...record, d, w: this.#clock.now() }, this.#ttlMs);
   }
 
   async delete(id: string): Promise<void> {
@@ -110,7 +114,7 @@ export class SessionService {
   /** A new id for the same data (same generation: a clear in between ends both); the old id ends at once. */
   async rework(id: string): Promise<string> {
     const { id: bytes, storeKey, record } = await this.#mustLoad('reworkSession', id);
-    const newId = await this.#write(tagOfSessionId(bytes), { ...record, w: Date.now() });
+    const newId = await this.#write(tagOfSessionId(bytes), { ...record, w: this.#clock.now() });
     try {
       await this.#store.delete(storeKey);
     } catch (err) {
