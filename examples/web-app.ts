@@ -294,7 +294,7 @@ if (require.main === module) {
       }),
     });
     const users = await WebUsers.create({ alice: 'alice-password' });
-    logSecurityEvents(); // reuse, lockouts and store outages, as they happen
+    logSecurityEvents(); // reuse, lockouts, outages, failed provider sign-ins, as they happen
     const server = createWebApp(jam, users).listen(port, '127.0.0.1', () =>
       console.log(`web-app on http://localhost:${port} — log in as alice / alice-password`),
     );
