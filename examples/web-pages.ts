@@ -132,6 +132,7 @@ export function profilePage({
     html`<h1>Hello, ${username}</h1>
       ${trusted(message('notice', notice))} ${trusted(twoFactor)}
       ${trusted(passkeys ? passkeyList(passkeys) : '')}
+      <p><a href="/devices">Your devices</a></p>
       <nav>
         <form method="post" action="/logout"><button type="submit">Log out</button></form>
       </nav>`,

@@ -53,6 +53,11 @@ describe('security events (koa-jam:* channels)', () => {
       'koa-jam:csrf.refused',
       'koa-jam:store.unavailable',
       'koa-jam:store.recovered',
+      'koa-jam:oauth2.login',
+      'koa-jam:oauth2.failure',
+      'koa-jam:passkey.registered',
+      'koa-jam:passkey.used',
+      'koa-jam:passkey.counter',
     ]);
   });
 

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import { isJamError, JamError } from '../jam-error.js';
+import { publish } from '../jam-events.js';
 import type { JamStore } from '../store/jam-store.js';
 import { openStore } from '../store/open-store.js';
 import { PasskeyChallenges, type PasskeyCeremony } from './passkey-challenges.js';
@@ -80,6 +81,7 @@ export class PasskeyService {
     if (!result.verified)
       throw JamError.passkeyRefused('ERR_PASSKEY_INVALID', 'registration', 'the attestation did not verify');
     const { credential, credentialBackedUp, credentialDeviceType } = result.registrationInfo;
+    publish('passkey.registered', () => ({ userId, credentialId: credential.id }));
     return {
       id: credential.id,
       userId,
@@ -146,6 +148,7 @@ export class PasskeyService {
       deviceType: info.credentialDeviceType,
     };
     await lookup.saveCredential(updated);
+    publish('passkey.used', () => ({ userId: credential.userId, credentialId: credential.id }));
     return { userId: credential.userId, credential: updated };
   }
 
