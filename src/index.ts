@@ -54,6 +54,13 @@ export {
   type PemKeyPair,
 } from './engine/keys/generate-keys.js';
 export type { SessionData } from './engine/session/session-data.js';
+export type {
+  ClearSessionsOptions,
+  CreateSessionOptions,
+  ListSessionsOptions,
+  SessionInfo,
+} from './engine/session/key-sessions.js';
+export type { SessionMeta } from './engine/session/session-meta.js';
 export type { SessionOptions } from './engine/session/session-options.js';
 export { MemoryStore } from './engine/store/memory-store.js';
 

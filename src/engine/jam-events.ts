@@ -37,10 +37,11 @@ const CHANNELS = {
   'recovery.used': message<{ sessionKey: string }>(),
   'session.created': message<{ sessionKey: string; session: string }>(),
   'session.ended': message<{
-    reason: 'logout' | 'clear' | 'rework';
+    reason: 'logout' | 'clear' | 'rework' | 'expired-on-read';
     session?: string;
     sessionKey?: string;
     renewedAs?: string;
+    except?: string;
   }>(),
   'csrf.refused': message<{ method: string; origin?: string; fetchSite?: string }>(),
   'store.unavailable': message<{ store: string; op: string; error: string }>(),

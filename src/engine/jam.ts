@@ -32,6 +32,12 @@ import type {
 import { resolvePasskeyOptions } from './passkeys/passkey-options.js';
 import { PasskeyService } from './passkeys/passkey-service.js';
 import type { SessionData } from './session/session-data.js';
+import type {
+  ClearSessionsOptions,
+  CreateSessionOptions,
+  ListSessionsOptions,
+  SessionInfo,
+} from './session/key-sessions.js';
 import { resolveSessionOptions } from './session/session-options.js';
 import { SessionService } from './session/session-service.js';
 import { checkPermissionList } from '../shared/permission-name.js';
@@ -132,9 +138,12 @@ export class Jam {
     return this.#jwt?.cacheStats();
   }
 
-  /** Starts a session of `sessionKey` (a user name or id) holding `data` (JSON); resolves to its id. */
-  async createSession(sessionKey: string, data: object): Promise<string> {
-    return this.#sessionService().create(sessionKey, data);
+  /**
+   * Starts a session of `sessionKey` (a user name or id) holding `data` (JSON); resolves to its id. `meta`
+   * (JSON, at most 1 KiB) is shown by listSessions: a user agent, an IP, a label.
+   */
+  async createSession(sessionKey: string, data: object, options?: CreateSessionOptions): Promise<string> {
+    return this.#sessionService().create(sessionKey, data, options);
   }
 
   /** The session's data, or null when the id is unknown, expired, malformed, tampered or foreign. */
@@ -152,9 +161,22 @@ export class Jam {
     return this.#sessionService().delete(id);
   }
 
-  /** Ends every session of `sessionKey` ("log out everywhere"), in every process sharing the store. */
-  async clearSessions(sessionKey: string): Promise<void> {
-    return this.#sessionService().clear(sessionKey);
+  /**
+   * Ends every session of `sessionKey` ("log out everywhere"), in every process sharing the store; with
+   * `except`, every one but that session ("log out other devices").
+   */
+  async clearSessions(sessionKey: string, options?: ClearSessionsOptions): Promise<void> {
+    return this.#sessionService().clear(sessionKey, options);
+  }
+
+  /** The live sessions of `sessionKey` ("your devices"), oldest first; `current` marks the caller's own. */
+  async listSessions(sessionKey: string, options?: ListSessionsOptions): Promise<SessionInfo[]> {
+    return this.#sessionService().list(sessionKey, options);
+  }
+
+  /** Ends the session of `sessionKey` with this handle (from listSessions); true when a live one ended. */
+  async deleteSessionByHandle(sessionKey: string, handle: string): Promise<boolean> {
+    return this.#sessionService().deleteByHandle(sessionKey, handle);
   }
 
   /** A new id for the same data; the old id stops working (call it at login and on privilege change). */

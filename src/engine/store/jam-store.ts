@@ -75,7 +75,11 @@ export class JamStore {
   }
 
   async delete(key: string): Promise<void> {
-    await this.#bounded('delete', () => this.#keyv.delete(this.#options.prefix + key));
+    const full = this.#options.prefix + key;
+    // Where update() is serialized in this process only, a delete waits its turn too, so an update in flight
+    // cannot write back what was just deleted.
+    const remove = () => this.#keyv.delete(full);
+    await this.#bounded('delete', () => (this.#shared ? remove() : mutexOf(this.#keyv).run(full, remove)));
   }
 
   /**
