@@ -5,18 +5,27 @@ import { createDemoJam, createJwtApp } from './jwt-app.js';
 
 type Level = 'error' | 'warn' | 'info';
 
-/** How loud each event is: a reused refresh token means a stolen one, an outage turns logins into 503s. */
+/**
+ * How loud each event is: a reused refresh token means a stolen one, an outage turns logins into 503s, a
+ * passkey counter that did not grow a cloned authenticator.
+ */
 const LEVELS: Record<keyof JamEvents, Level> = {
   'koa-jam:refresh.reuse': 'error',
   'koa-jam:store.unavailable': 'error',
+  'koa-jam:passkey.counter': 'error',
   'koa-jam:otp.lockout': 'warn',
   'koa-jam:csrf.refused': 'warn',
+  'koa-jam:recovery.used': 'warn', // a way in without the second factor: worth a look
+  'koa-jam:oauth2.failure': 'warn',
   'koa-jam:auth.failure': 'info',
   'koa-jam:otp.failure': 'info',
   'koa-jam:token.revoked': 'info',
   'koa-jam:session.created': 'info',
   'koa-jam:session.ended': 'info',
   'koa-jam:store.recovered': 'info',
+  'koa-jam:oauth2.login': 'info',
+  'koa-jam:passkey.registered': 'info',
+  'koa-jam:passkey.used': 'info',
 };
 
 /**

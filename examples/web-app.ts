@@ -16,6 +16,7 @@ import {
 } from 'koa-jam';
 import QRCode from 'qrcode';
 import { logSecurityEvents } from './console-events.js';
+import { addDeviceRoutes, deviceMeta } from './web-devices.js';
 import { codePage, enrolPage, loginPage, profilePage, unavailablePage } from './web-pages.js';
 import { WebUsers } from './web-users.js';
 
@@ -27,6 +28,8 @@ interface WebSession {
   enrolSecret?: string;
   /** Signed in with this identity provider (its second factor is the provider's business). */
   via?: string;
+  /** The session key, when it is not the user name (accounts of the identity provider). */
+  key?: string;
 }
 
 /** The identity provider the example offers beside passwords, when the Jam config has it (`oauth2.providers.example`). */
@@ -41,7 +44,8 @@ const OTP_REFUSALS: Partial<Record<JamErrorCode, string>> = {
 /**
  * A small server-rendered site on koa-jam sessions: log in with a password or with the Example IdP (when the
  * Jam config has it), a profile page, turning on two-factor authentication with a QR code, a login that asks
- * for the code when it is on, passkeys (add, list, remove, sign in with one), and logout.
+ * for the code when it is on, passkeys (add, list, remove, sign in with one), "your devices" (the sessions
+ * of the user: end one, or all others), and logout.
  */
 export function createWebApp(jam: Jam, users: WebUsers, { issuer = 'koa-jam example' } = {}): Koa {
   const router = new Router();
@@ -85,7 +89,7 @@ export function createWebApp(jam: Jam, users: WebUsers, { issuer = 'koa-jam exam
     // Always a new session at login, never the one the browser brought (session fixation).
     if (ctx.state.sessionId) await jam.deleteSession(ctx.state.sessionId);
     const data: WebSession = { username: user.username, ...(user.otpSecret ? { otpPending: true } : {}) };
-    setSessionCookie(ctx, await jam.createSession(user.username, data));
+    setSessionCookie(ctx, await jam.createSession(user.username, data, { meta: deviceMeta(ctx) }));
     seeOther(ctx, user.otpSecret ? '/login/code' : '/profile');
   });
 
@@ -129,6 +133,12 @@ export function createWebApp(jam: Jam, users: WebUsers, { issuer = 'koa-jam exam
     const user = users.get(session(ctx)!.username);
     if (user) users.removePasskey(user.id, String(form(ctx).id ?? ''));
     seeOther(ctx, '/profile?done=passkey-removed');
+  });
+
+  addDeviceRoutes(router, jam, {
+    signedIn,
+    sessionKeyOf: (ctx) => session(ctx)!.key ?? session(ctx)!.username,
+    seeOther,
   });
 
   router.get('/assets/simplewebauthn-browser.js', (ctx) => sendScript(ctx, WEBAUTHN_BROWSER));
@@ -194,7 +204,7 @@ export function createWebApp(jam: Jam, users: WebUsers, { issuer = 'koa-jam exam
         const user = users.byId(userId)!;
         if (ctx.state.sessionId) await jam.deleteSession(ctx.state.sessionId);
         const data: WebSession = { username: user.username };
-        setSessionCookie(ctx, await jam.createSession(user.username, data));
+        setSessionCookie(ctx, await jam.createSession(user.username, data, { meta: deviceMeta(ctx) }));
       },
     }),
   );
@@ -206,8 +216,9 @@ export function createWebApp(jam: Jam, users: WebUsers, { issuer = 'koa-jam exam
           const { sub, email, email_verified } = login.claims;
           const username = email_verified && email ? email : `${login.provider}:${sub}`;
           if (ctx.state.sessionId) await jam.deleteSession(ctx.state.sessionId);
-          const data: WebSession = { username, via: IDP.label };
-          setSessionCookie(ctx, await jam.createSession(`${login.provider}:${login.claims.sub}`, data));
+          const key = `${login.provider}:${sub}`;
+          const data: WebSession = { username, via: IDP.label, key };
+          setSessionCookie(ctx, await jam.createSession(key, data, { meta: deviceMeta(ctx) }));
         },
         onError(ctx, err) {
           ctx.status = err.status;
@@ -283,7 +294,7 @@ if (require.main === module) {
       }),
     });
     const users = await WebUsers.create({ alice: 'alice-password' });
-    logSecurityEvents(); // reuse, lockouts and store outages, as they happen
+    logSecurityEvents(); // reuse, lockouts, outages, failed provider sign-ins, as they happen
     const server = createWebApp(jam, users).listen(port, '127.0.0.1', () =>
       console.log(`web-app on http://localhost:${port} — log in as alice / alice-password`),
     );

@@ -10,7 +10,7 @@ const ESCAPES: Record<string, string> = {
 };
 
 /** Escapes every interpolated value, except markup marked with trusted(). */
-function html(strings: TemplateStringsArray, ...values: unknown[]): string {
+export function html(strings: TemplateStringsArray, ...values: unknown[]): string {
   return strings.reduce((out, text, i) => {
     if (i === 0) return text;
     const value = values[i - 1];
@@ -25,7 +25,7 @@ class Trusted {
 }
 
 /** For markup koa-jam's example made itself (the QR code SVG, nested templates). */
-const trusted = (markup: string) => new Trusted(markup);
+export const trusted = (markup: string) => new Trusted(markup);
 
 const STYLE = `body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#222}
 form{display:grid;gap:.6rem;margin:1rem 0}input,button{font:inherit;padding:.4rem .6rem}
@@ -37,7 +37,7 @@ form{display:grid;gap:.6rem;margin:1rem 0}input,button{font:inherit;padding:.4re
 const PASSKEY_SCRIPTS = trusted(`<script src="/assets/simplewebauthn-browser.js" defer></script>
 <script src="/assets/passkeys.js" defer></script>`);
 
-function page(title: string, body: string, { scripts = false } = {}): string {
+export function page(title: string, body: string, { scripts = false } = {}): string {
   return html`<!doctype html>
     <html lang="en">
       <head>
@@ -55,7 +55,7 @@ function page(title: string, body: string, { scripts = false } = {}): string {
     </html>`;
 }
 
-const message = (kind: 'error' | 'notice', text?: string) =>
+export const message = (kind: 'error' | 'notice', text?: string) =>
   text ? html`<p class="${kind}" role="${kind === 'error' ? 'alert' : 'status'}">${text}</p>` : '';
 
 export function loginPage({
@@ -131,6 +131,7 @@ export function profilePage({
     html`<h1>Hello, ${username}</h1>
       ${trusted(message('notice', notice))} ${trusted(twoFactor)}
       ${trusted(passkeys ? passkeyList(passkeys) : '')}
+      <p><a href="/devices">Your devices</a></p>
       <nav>
         <form method="post" action="/logout"><button type="submit">Log out</button></form>
       </nav>`,

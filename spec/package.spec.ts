@@ -18,6 +18,7 @@ describe('the koa-jam package', () => {
       'fromCookie',
       'fromBearerHeader',
       'generateOtpSecret',
+      'generateRecoveryCodes',
       'hashPassword',
       'verifyPassword',
       'needsRehash',

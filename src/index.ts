@@ -1,4 +1,5 @@
-export { Jam } from './engine/jam.js';
+export { Jam, type JamOptions } from './engine/jam.js';
+export type { Clock } from './engine/clock.js';
 export type { JamConfig } from './engine/jam-config.js';
 export {
   JamError,
@@ -31,7 +32,8 @@ export type { OAuth2Preset } from './engine/oauth2/provider-presets.js';
 export type { OtpCheck } from './engine/otp/otp-attempt-guard.js';
 export type { OtpDigest, OtpOptions, OtpType } from './engine/otp/otp-options.js';
 export { generateOtpSecret, type OtpSecret } from './engine/otp/otp-secret.js';
-export type { VerifyOtpOptions } from './engine/otp/otp-service.js';
+export type { RecoveryCheck, VerifyOtpOptions } from './engine/otp/otp-service.js';
+export { generateRecoveryCodes, type RecoveryCodes } from './engine/otp/recovery-codes.js';
 export type { OtpUriOptions } from './engine/otp/otp-uri.js';
 export type {
   PasskeyCredential,
@@ -52,6 +54,13 @@ export {
   type PemKeyPair,
 } from './engine/keys/generate-keys.js';
 export type { SessionData } from './engine/session/session-data.js';
+export type {
+  ClearSessionsOptions,
+  CreateSessionOptions,
+  ListSessionsOptions,
+  SessionInfo,
+} from './engine/session/key-sessions.js';
+export type { SessionMeta } from './engine/session/session-meta.js';
 export type { SessionOptions } from './engine/session/session-options.js';
 export { MemoryStore } from './engine/store/memory-store.js';
 

@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import Koa from 'koa';
-import { generateOtpSecret, Jam, jamChannels, jamCsrf, jamJwt, jamSession, type JamError } from 'koa-jam';
+import {
+  generateOtpSecret,
+  generateRecoveryCodes,
+  Jam,
+  jamChannels,
+  jamCsrf,
+  jamJwt,
+  jamSession,
+  type JamError,
+} from 'koa-jam';
 import request from 'supertest';
 import { freezeClock, type FrozenClock } from '../helpers/clock.js';
 import { rejectsWith } from '../helpers/errors.js';
@@ -38,11 +47,17 @@ describe('security events (koa-jam:* channels)', () => {
       'koa-jam:token.revoked',
       'koa-jam:otp.failure',
       'koa-jam:otp.lockout',
+      'koa-jam:recovery.used',
       'koa-jam:session.created',
       'koa-jam:session.ended',
       'koa-jam:csrf.refused',
       'koa-jam:store.unavailable',
       'koa-jam:store.recovered',
+      'koa-jam:oauth2.login',
+      'koa-jam:oauth2.failure',
+      'koa-jam:passkey.registered',
+      'koa-jam:passkey.used',
+      'koa-jam:passkey.counter',
     ]);
   });
 
@@ -150,6 +165,35 @@ describe('security events (koa-jam:* channels)', () => {
       expect(events.of('koa-jam:otp.failure')).to.deep.equal([
         { sessionKey: 'bob', code: 'ERR_OTP_REPLAYED', failures: 1, maxAttempts: 3 },
         { code: 'ERR_OTP_INVALID' },
+      ]);
+    });
+  });
+
+  describe('recovery.used', () => {
+    const jam = new Jam({ otp: { maxAttempts: 3, lockoutPeriod: 60 } });
+
+    it('names the session key of a spent recovery code; its refusals are OTP failures marked recovery', async () => {
+      const { codes, hashes } = generateRecoveryCodes(2);
+      expect(await jam.useRecoveryCode('alice', codes[0], hashes)).to.equal(hashes[0]);
+      expect(await jam.useRecoveryCode('alice', codes[0], hashes)).to.equal(null);
+      expect(
+        await jam.useRecoveryCode(
+          'alice',
+          codes[1].replace(/^./, (c) => (c === 'a' ? 'b' : 'a')),
+          hashes,
+        ),
+      ).to.equal(null);
+      await jam.useRecoveryCode('alice', 'nope', hashes);
+      await jam.useRecoveryCode('alice', codes[1], hashes);
+      expect(events.of('koa-jam:recovery.used')).to.deep.equal([{ sessionKey: 'alice' }]);
+      expect(events.of('koa-jam:otp.failure')).to.deep.equal([
+        { sessionKey: 'alice', code: 'ERR_OTP_REPLAYED', failures: 1, maxAttempts: 3, recovery: true },
+        { sessionKey: 'alice', code: 'ERR_OTP_INVALID', failures: 2, maxAttempts: 3, recovery: true },
+        { sessionKey: 'alice', code: 'ERR_OTP_INVALID', failures: 3, maxAttempts: 3, recovery: true },
+        { sessionKey: 'alice', code: 'ERR_OTP_LOCKED', failures: 3, recovery: true },
+      ]);
+      expect(events.of('koa-jam:otp.lockout')).to.deep.equal([
+        { sessionKey: 'alice', failures: 3, lockedUntil: NOW + 60_000 },
       ]);
     });
   });

@@ -4,9 +4,12 @@ import request from 'supertest';
 import { logSecurityEvents } from '../../examples/console-events.js';
 import { createWebApp } from '../../examples/web-app.js';
 import { WebUsers } from '../../examples/web-users.js';
+import { ALICE, ORIGIN, PASSKEYS, PasskeyTable } from '../engine/passkeys/passkey-app.js';
+import { rejectsWith } from '../helpers/errors.js';
 import { eventually } from '../helpers/eventually.js';
 import { redisOrSkip } from '../helpers/redis-or-skip.js';
 import type { RedisServer } from '../../test-support/redis-server.js';
+import { SoftAuthenticator } from '../helpers/soft-authenticator.js';
 
 describe('examples/console-events (the web app console)', function () {
   this.timeout(30_000);
@@ -32,6 +35,46 @@ describe('examples/console-events (the web app console)', function () {
       await request(app).post('/login/code').set('Cookie', cookie).type('form').send({ code: '000000' });
     expect(lines).to.have.length(1);
     expect(lines[0]).to.match(/^\[security\] carol locked out after 2 wrong codes, until \d{4}-/);
+    await jam.close();
+  });
+
+  it('prints a refused sign-in with the identity provider, naming the refusal and never the state', async () => {
+    const jam = new Jam({
+      session: {},
+      passkeys: { rpId: 'localhost' },
+      oauth2: {
+        providers: {
+          example: {
+            issuer: 'http://127.0.0.1:9', // never reached: the callback is refused before any provider call
+            clientId: 'web-app',
+            redirectUri: 'http://127.0.0.1:3000/auth/example/callback',
+          },
+        },
+      },
+    });
+    const app = createWebApp(jam, await WebUsers.create({})).callback();
+    const state = 'forged-state-that-matches-no-login';
+    await request(app).get(`/auth/example/callback?code=forged-code&state=${state}`).expect(401);
+    expect(lines).to.deep.equal(['[security] sign-in with example failed: ERR_OAUTH2 (no-cookie)']);
+    await jam.close();
+  });
+
+  it('prints a passkey whose counter did not grow', async () => {
+    const jam = new Jam({ passkeys: PASSKEYS });
+    const [device, table] = [new SoftAuthenticator(ORIGIN), new PasskeyTable()];
+    const credential = await jam.verifyPasskeyRegistration(
+      ALICE,
+      device.register(await jam.passkeyRegistrationOptions(ALICE)),
+    );
+    await table.saveCredential(credential);
+    await jam.verifyPasskeyLogin(device.login(await jam.passkeyLoginOptions(), { counter: 7 }), table);
+    await rejectsWith(
+      jam.verifyPasskeyLogin(device.login(await jam.passkeyLoginOptions(), { counter: 7 }), table),
+      'ERR_PASSKEY_COUNTER',
+    );
+    expect(lines).to.deep.equal([
+      `[security] passkey ${credential.id} of user-1 refused, counter 7 after 7: possibly cloned`,
+    ]);
     await jam.close();
   });
 

@@ -1,11 +1,10 @@
 import { expect } from 'chai';
-import { Jam } from 'koa-jam';
+import { createTestJam } from 'koa-jam/testing';
 import request from 'supertest';
 import { createControllersApp } from '../../examples/controllers-app.js';
-import { SECRET } from '../helpers/keys.js';
 
 describe('examples/controllers-app', () => {
-  const jam = new Jam({ jwt: { secretKey: SECRET, list: { type: 'black' } }, session: {} });
+  const jam = createTestJam({ jwt: { expire: 900 } });
   const app = createControllersApp(jam).callback();
   after(() => jam.close());
   const login = (username: string, password: string) =>
@@ -31,6 +30,13 @@ describe('examples/controllers-app', () => {
       .expect(403, { error: 'Forbidden' });
     const admin = await request(app).get('/admin').set('Authorization', `Bearer ${root}`).expect(200);
     expect(admin.body).to.include({ admin: 'root' });
+  });
+
+  it('takes a test bearer header as a login, until the token expires on the test clock', async () => {
+    const headers = await jam.bearerHeader({ sub: '2', user: 'root', roles: ['admin'] });
+    await request(app).get('/admin').set(headers).expect(200);
+    jam.clock.advance(900_000);
+    await request(app).get('/admin').set(headers).expect(401, { error: 'Unauthorized' });
   });
 
   it('answers anonymous requests 401 on protected routes and greets them on public ones', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Jam } from 'koa-jam';
+import { createTestJam } from 'koa-jam/testing';
 import request from 'supertest';
 import { createSessionApp } from '../../examples/session-app.js';
 import type { RedisServer } from '../../test-support/redis-server.js';
@@ -18,7 +18,7 @@ async function login(app: App, username = 'alice'): Promise<string> {
 }
 
 describe('examples/session-app', () => {
-  const jam = new Jam({ session: {} });
+  const jam = createTestJam({ session: { ttl: 600 } });
   const app = createSessionApp(jam).callback();
   after(() => jam.close());
 
@@ -27,6 +27,13 @@ describe('examples/session-app', () => {
     expect(cookie).to.match(/^sessionId=[A-Za-z0-9_-]{54}$/);
     const me = await request(app).get('/get_user').set('Cookie', cookie).expect(200);
     expect(me.body).to.deep.equal({ user: 1, username: 'alice' });
+  });
+
+  it('serves a session made by the test helper, until its ttl has passed on the test clock', async () => {
+    const cookie = await jam.sessionCookie({ user: 2, username: 'bob' }, { sessionKey: 'bob' });
+    await request(app).get('/get_user').set('Cookie', cookie).expect(200, { user: 2, username: 'bob' });
+    jam.clock.advance(600_000);
+    await request(app).get('/get_user').set('Cookie', cookie).expect(403);
   });
 
   it('refuses a wrong password and answers 403 without a valid session', async () => {

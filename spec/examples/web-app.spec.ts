@@ -218,6 +218,7 @@ describe('examples/web-app', function () {
         expect(await idpJam.getSession(session!.value)).to.deep.equal({
           username: 'erin@example.com',
           via: 'Example IdP',
+          key: 'example:erin', // the provider's subject: its sessions, as "Your devices" lists them
         });
         mkdirSync('test-output', { recursive: true });
         await page.screenshot({ path: IDP_SCREENSHOT, fullPage: true });

@@ -49,3 +49,14 @@ export function recordEvents() {
 }
 
 export type EventRecorder = ReturnType<typeof recordEvents>;
+
+/** Every string the recorded messages carry, at any depth: for checks that a value never appears in one. */
+export function stringsOfEvents(recorder: EventRecorder): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') found.push(value);
+    else if (value !== null && typeof value === 'object') Object.values(value).forEach(walk);
+  };
+  recorder.published.forEach(({ message }) => walk(message));
+  return found;
+}

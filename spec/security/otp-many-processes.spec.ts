@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Jam, generateOtpSecret } from 'koa-jam';
+import { Jam, generateOtpSecret, generateRecoveryCodes } from 'koa-jam';
 import { race } from '../../test-support/race.js';
 import { otpRacer, type OtpRace } from '../helpers/otp-racer.js';
 import { STORE_KINDS, type StoreUnderTest } from '../helpers/store-kinds.js';
@@ -51,6 +51,31 @@ for (const kind of STORE_KINDS.filter((k) => k.name !== 'memory')) {
       const results = await raceChecks(sut, { maxAttempts: 100, secret, checks });
       expect(count(results, 'valid'), JSON.stringify(results)).to.equal(1);
       expect(count(results, 'ERR_OTP_REPLAYED')).to.equal(results.length - 1);
+    });
+
+    it('a recovery code sent by every process at once is spent exactly once', async () => {
+      const { codes, hashes } = generateRecoveryCodes(3);
+      const checks = Array.from({ length: 3 }, () => ({ code: codes[1], sessionKey: 'bob', hashes }));
+      const results = await raceChecks(sut, { maxAttempts: 100, secret: generateOtpSecret(), checks });
+      expect(count(results, 'valid'), JSON.stringify(results)).to.equal(1);
+      expect(count(results, 'ERR_OTP_REPLAYED')).to.equal(results.length - 1);
+    });
+
+    it(`of ${PROCESSES * GUESSES_PER_PROCESS} wrong recovery codes at once, at most maxAttempts are checked before the lock`, async () => {
+      const { hashes } = generateRecoveryCodes(10);
+      const wrong = generateRecoveryCodes(1).codes[0];
+      const checks = Array.from({ length: GUESSES_PER_PROCESS }, () => ({
+        code: wrong,
+        sessionKey: 'trudy',
+        hashes,
+      }));
+      const results = await raceChecks(sut, {
+        maxAttempts: MAX_ATTEMPTS,
+        secret: generateOtpSecret(),
+        checks,
+      });
+      expect(count(results, 'ERR_OTP_INVALID'), JSON.stringify(results)).to.equal(MAX_ATTEMPTS - 1);
+      expect(count(results, 'ERR_OTP_LOCKED')).to.equal(results.length - (MAX_ATTEMPTS - 1));
     });
   });
 }

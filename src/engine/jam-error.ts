@@ -17,9 +17,15 @@ export const JAM_ERROR_CODES = {
     status: 500,
     when: 'a method was called with a value it cannot take (a payload that is not an object, a bad OTP secret, session data that is not JSON)',
   },
-  ERR_OTP_INVALID: { status: 401, when: '`checkOtpCode`: wrong code' },
-  ERR_OTP_REPLAYED: { status: 401, when: '`checkOtpCode`: this step or counter was already used' },
-  ERR_OTP_LOCKED: { status: 429, when: '`checkOtpCode`: too many failed attempts for this `sessionKey`' },
+  ERR_OTP_INVALID: { status: 401, when: '`checkOtpCode` / `checkRecoveryCode`: wrong code' },
+  ERR_OTP_REPLAYED: {
+    status: 401,
+    when: '`checkOtpCode`: this step or counter was already used; `checkRecoveryCode`: this recovery code was',
+  },
+  ERR_OTP_LOCKED: {
+    status: 429,
+    when: '`checkOtpCode` / `checkRecoveryCode`: too many failed attempts (OTP and recovery codes) for this `sessionKey`',
+  },
   ERR_BAD_REQUEST: { status: 400, when: 'a koa-jam route got a body it cannot read (not JSON, too large)' },
   ERR_PASSKEY_INVALID: {
     status: 401,

@@ -1,5 +1,5 @@
 import { channel, type Channel } from 'node:diagnostics_channel';
-import type { JamErrorCode, JwtCheck } from './jam-error.js';
+import type { JamErrorCode, JwtCheck, OAuth2Refusal } from './jam-error.js';
 
 /** Types a channel's message; the value itself is never used. */
 const message = <M extends object>() => undefined as unknown as M;
@@ -30,18 +30,32 @@ const CHANNELS = {
     code: OtpRefusal;
     failures?: number;
     maxAttempts?: number;
+    /** Set when the code refused was a recovery code. */
+    recovery?: true;
   }>(),
   'otp.lockout': message<{ sessionKey: string; failures: number; lockedUntil: number }>(),
+  'recovery.used': message<{ sessionKey: string }>(),
   'session.created': message<{ sessionKey: string; session: string }>(),
   'session.ended': message<{
-    reason: 'logout' | 'clear' | 'rework';
+    reason: 'logout' | 'clear' | 'rework' | 'expired-on-read';
     session?: string;
     sessionKey?: string;
     renewedAs?: string;
+    except?: string;
   }>(),
   'csrf.refused': message<{ method: string; origin?: string; fetchSite?: string }>(),
   'store.unavailable': message<{ store: string; op: string; error: string }>(),
   'store.recovered': message<{ store: string; op: string; downMs: number }>(),
+  'oauth2.login': message<{ provider: string; sub: string }>(),
+  'oauth2.failure': message<{
+    provider: string;
+    code: JamErrorCode;
+    reason: OAuth2Refusal | 'unavailable';
+    error?: string;
+  }>(),
+  'passkey.registered': message<{ userId: string; credentialId: string }>(),
+  'passkey.used': message<{ userId: string; credentialId: string }>(),
+  'passkey.counter': message<{ userId: string; credentialId: string; stored: number; received: number }>(),
 };
 
 export type JamChannelName = keyof typeof CHANNELS;

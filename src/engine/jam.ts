@@ -1,5 +1,6 @@
 import { resolveAuthzOptions } from './authz/authz-options.js';
 import { PermissionPolicy } from './authz/permission-policy.js';
+import { systemClock, type Clock } from './clock.js';
 import { loadConfig } from './config/load-config.js';
 import type { JamConfig } from './jam-config.js';
 import type { JamPayload } from './jam-payload.js';
@@ -19,7 +20,7 @@ import { OAuth2Service } from './oauth2/oauth2-service.js';
 import type { OtpCheck } from './otp/otp-attempt-guard.js';
 import { resolveOtpOptions } from './otp/otp-options.js';
 import type { OtpSecret } from './otp/otp-secret.js';
-import { OtpService, type VerifyOtpOptions } from './otp/otp-service.js';
+import { OtpService, type RecoveryCheck, type VerifyOtpOptions } from './otp/otp-service.js';
 import type { OtpUriOptions } from './otp/otp-uri.js';
 import type {
   PasskeyCredential,
@@ -31,10 +32,22 @@ import type {
 import { resolvePasskeyOptions } from './passkeys/passkey-options.js';
 import { PasskeyService } from './passkeys/passkey-service.js';
 import type { SessionData } from './session/session-data.js';
+import type {
+  ClearSessionsOptions,
+  CreateSessionOptions,
+  ListSessionsOptions,
+  SessionInfo,
+} from './session/key-sessions.js';
 import { resolveSessionOptions } from './session/session-options.js';
 import { SessionService } from './session/session-service.js';
 import { checkPermissionList } from '../shared/permission-name.js';
 import { JamError } from './jam-error.js';
+
+/** What a Jam takes besides its config: things that are not configuration (code, not JSON). */
+export interface JamOptions {
+  /** Where the instance reads the time. Default: the system clock (`koa-jam/testing` passes one it controls). */
+  clock?: Clock;
+}
 
 /**
  * One configured instance for the whole app: JWT, sessions, one-time passwords, passkeys and sign-in with
@@ -51,17 +64,21 @@ export class Jam {
   readonly #authz?: PermissionPolicy;
 
   /** @param config a config object, or the path of a JSON file that may use ${VAR} and ${VAR:-default}. */
-  constructor(config?: JamConfig | string) {
+  constructor(config?: JamConfig | string, { clock = systemClock }: JamOptions = {}) {
+    if (typeof clock?.now !== 'function')
+      throw JamError.config('clock must be an object with a now() method');
     const { jwt, session, otp, oauth2, passkeys, authz } = loadConfig(config);
     if (jwt !== undefined) {
       const options = resolveJwtOptions(jwt);
-      this.#jwt = new JwtService(options);
+      this.#jwt = new JwtService(options, clock);
       this.#pairs = new TokenPairs(this.#jwt, this.#jwt.list, options.refreshExpire);
     }
-    this.#session = session === undefined ? undefined : new SessionService(resolveSessionOptions(session));
-    this.#otp = otp === undefined ? undefined : new OtpService(resolveOtpOptions(otp));
-    this.#oauth2 = oauth2 === undefined ? undefined : new OAuth2Service(resolveOAuth2Options(oauth2));
-    this.#passkeys = passkeys === undefined ? undefined : new PasskeyService(resolvePasskeyOptions(passkeys));
+    this.#session =
+      session === undefined ? undefined : new SessionService(resolveSessionOptions(session), clock);
+    this.#otp = otp === undefined ? undefined : new OtpService(resolveOtpOptions(otp), clock);
+    this.#oauth2 = oauth2 === undefined ? undefined : new OAuth2Service(resolveOAuth2Options(oauth2), clock);
+    this.#passkeys =
+      passkeys === undefined ? undefined : new PasskeyService(resolvePasskeyOptions(passkeys), clock);
     this.#authz = authz === undefined ? undefined : new PermissionPolicy(resolveAuthzOptions(authz));
   }
 
@@ -121,9 +138,12 @@ export class Jam {
     return this.#jwt?.cacheStats();
   }
 
-  /** Starts a session of `sessionKey` (a user name or id) holding `data` (JSON); resolves to its id. */
-  async createSession(sessionKey: string, data: object): Promise<string> {
-    return this.#sessionService().create(sessionKey, data);
+  /**
+   * Starts a session of `sessionKey` (a user name or id) holding `data` (JSON); resolves to its id. `meta`
+   * (JSON, at most 1 KiB) is shown by listSessions: a user agent, an IP, a label.
+   */
+  async createSession(sessionKey: string, data: object, options?: CreateSessionOptions): Promise<string> {
+    return this.#sessionService().create(sessionKey, data, options);
   }
 
   /** The session's data, or null when the id is unknown, expired, malformed, tampered or foreign. */
@@ -141,9 +161,22 @@ export class Jam {
     return this.#sessionService().delete(id);
   }
 
-  /** Ends every session of `sessionKey` ("log out everywhere"), in every process sharing the store. */
-  async clearSessions(sessionKey: string): Promise<void> {
-    return this.#sessionService().clear(sessionKey);
+  /**
+   * Ends every session of `sessionKey` ("log out everywhere"), in every process sharing the store; with
+   * `except`, every one but that session ("log out other devices").
+   */
+  async clearSessions(sessionKey: string, options?: ClearSessionsOptions): Promise<void> {
+    return this.#sessionService().clear(sessionKey, options);
+  }
+
+  /** The live sessions of `sessionKey` ("your devices"), oldest first; `current` marks the caller's own. */
+  async listSessions(sessionKey: string, options?: ListSessionsOptions): Promise<SessionInfo[]> {
+    return this.#sessionService().list(sessionKey, options);
+  }
+
+  /** Ends the session of `sessionKey` with this handle (from listSessions); true when a live one ended. */
+  async deleteSessionByHandle(sessionKey: string, handle: string): Promise<boolean> {
+    return this.#sessionService().deleteByHandle(sessionKey, handle);
   }
 
   /** A new id for the same data; the old id stops working (call it at login and on privilege change). */
@@ -175,6 +208,25 @@ export class Jam {
   /** `{ valid: true, factor }` with the accepted step or counter, or `{ valid: false, error }` saying why. */
   async checkOtpCode(secret: OtpSecret, code: string, options?: VerifyOtpOptions): Promise<OtpCheck> {
     return this.#otpService().check(secret, code, options);
+  }
+
+  /**
+   * Spends one of `sessionKey`'s recovery codes (from `generateRecoveryCodes`; `hashes` are the ones the app
+   * stored): resolves to the hash it matched, for the app to remove, or null (wrong, already used, or locked).
+   * Counted in the OTP attempt limit; single use across processes sharing the OTP store. Needs `otp`.
+   */
+  async useRecoveryCode(sessionKey: string, code: string, hashes: readonly string[]): Promise<string | null> {
+    const check = await this.#otpService().recovery(sessionKey, code, hashes);
+    return check.valid ? check.hash : null;
+  }
+
+  /** As `useRecoveryCode`, but says why a code was refused: `{ valid: true, hash }` or `{ valid: false, error }`. */
+  async checkRecoveryCode(
+    sessionKey: string,
+    code: string,
+    hashes: readonly string[],
+  ): Promise<RecoveryCheck> {
+    return this.#otpService().recovery(sessionKey, code, hashes);
   }
 
   /** An `otpauth://` URI for authenticator apps (usually shown as a QR code). */

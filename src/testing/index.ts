@@ -1,1 +1,8 @@
-export { TestJam, createTestJam, type TestJamConfig, type TestSessionOptions } from './test-jam.js';
+export {
+  TestJam,
+  createTestJam,
+  type TestJamConfig,
+  type TestJamOptions,
+  type TestSessionOptions,
+} from './test-jam.js';
+export { TestClock } from './test-clock.js';

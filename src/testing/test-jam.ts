@@ -7,12 +7,19 @@ import {
   type OtpSecret,
 } from '../index.js';
 import { SESSION_COOKIE_NAME } from '../koa/session-cookie.js';
+import { TestClock } from './test-clock.js';
 
 /**
  * What `createTestJam` takes: a `JamConfig` whose sections may also be `false` (left out). jwt, session, otp
  * and authz are on unless set to `false`; oauth2 and passkeys only when given.
  */
 export type TestJamConfig = { [K in keyof JamConfig]?: JamConfig[K] | false };
+
+/** What `createTestJam` takes besides the config. */
+export interface TestJamOptions {
+  /** Where the instance's clock stands at first (a Date, or ms since the epoch). Default: the real time now. */
+  now?: Date | number;
+}
 
 /** Options of `TestJam.sessionCookie`. */
 export interface TestSessionOptions {
@@ -31,6 +38,14 @@ const KEY_OPTIONS = ['secretKey', 'privateKey', 'publicKey', 'keys', 'jwks'] as 
  * A real `Jam` (same code, same checks) with helpers that make what a request needs. Made by `createTestJam`.
  */
 export class TestJam extends Jam {
+  /** The instance's clock: it stands still until moved, and tokens, sessions and OTP steps follow it. */
+  readonly clock: TestClock;
+
+  constructor(config: JamConfig, clock: TestClock) {
+    super(config, { clock });
+    this.clock = clock;
+  }
+
   /** `{ Authorization: 'Bearer <token>' }` for a token of `makePayload(data, options)`, signed and recorded. */
   async bearerHeader(data: object, options?: MakePayloadOptions): Promise<{ Authorization: string }> {
     const token = await this.genJwtToken(this.makePayload(data, options));
@@ -43,7 +58,7 @@ export class TestJam extends Jam {
     return `${cookieName}=${await this.createSession(sessionKey, data)}`;
   }
 
-  /** The OTP code of `secret` at `at` (a Date, or unix seconds; for HOTP the counter). Default now. */
+  /** The OTP code of `secret` at `at` (a Date, or unix seconds; for HOTP the counter). Default: the clock's now. */
   otpCode(secret: OtpSecret, at?: Date | number): string {
     return this.getOtpCode(secret, at instanceof Date ? at.getTime() / 1000 : at);
   }
@@ -53,7 +68,7 @@ export class TestJam extends Jam {
  * A `TestJam` with in-memory stores and a generated HS256 secret: JWT (with a black list, so token pairs and
  * revocation work), sessions, OTP and permissions, each overridable or `false`. No Redis, no keys to manage.
  */
-export function createTestJam(config: TestJamConfig = {}): TestJam {
+export function createTestJam(config: TestJamConfig = {}, { now }: TestJamOptions = {}): TestJam {
   const sections = Object.entries({ ...ON_BY_DEFAULT, ...config }).filter(([, options]) => options !== false);
   // Anything else (an unknown section, a malformed one) goes to Jam as given, which refuses it by name.
   const withKeys = sections.map(([name, options]) =>
@@ -61,7 +76,7 @@ export function createTestJam(config: TestJamConfig = {}): TestJam {
       ? [name, testJwtOptions(options as JwtOptions)]
       : [name, options],
   );
-  return new TestJam(Object.fromEntries(withKeys) as JamConfig);
+  return new TestJam(Object.fromEntries(withKeys) as JamConfig, new TestClock(now));
 }
 
 function testJwtOptions(given: JwtOptions): JwtOptions {

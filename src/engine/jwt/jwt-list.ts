@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import { JamError } from '../jam-error.js';
 import { publish, type JamEvents } from '../jam-events.js';
 import type { JamPayload } from '../jam-payload.js';
@@ -18,9 +19,11 @@ export class JwtList {
   readonly #toleranceMs: number;
   readonly #familyLifetimeMs: number;
   readonly #subjects?: SubjectCutoffs;
+  readonly #clock: Clock;
 
   /** @param familyLifetime seconds: the longest any token of a refresh family lives. */
-  constructor(options: ResolvedListOptions, clockTolerance: number, familyLifetime: number) {
+  constructor(options: ResolvedListOptions, clockTolerance: number, familyLifetime: number, clock: Clock) {
+    this.#clock = clock;
     this.#white = options.type === 'white';
     this.#toleranceMs = clockTolerance * 1000;
     this.#familyLifetimeMs = familyLifetime * 1000;
@@ -29,10 +32,11 @@ export class JwtList {
       purpose: 'revocation list store',
       prefix: 'jam:jwt-list:',
       timeoutMs: options.storeTimeout,
+      clock,
     });
     // A cutoff must outlive every token issued before it: the longest lifetime koa-jam issues.
     if (options.subjects)
-      this.#subjects = new SubjectCutoffs(this.#store, this.#familyLifetimeMs + this.#toleranceMs);
+      this.#subjects = new SubjectCutoffs(this.#store, this.#familyLifetimeMs + this.#toleranceMs, clock);
   }
 
   /**
@@ -101,7 +105,7 @@ export class JwtList {
     if (isPairToken(payload)) return this.#familyLifetimeMs + this.#toleranceMs;
     if (typeof payload.exp !== 'number')
       throw JamError.jwtInvalid('a token without exp cannot be listed', { check: 'exp' });
-    return payload.exp * 1000 + this.#toleranceMs - Date.now();
+    return payload.exp * 1000 + this.#toleranceMs - this.#clock.now();
   }
 }
 

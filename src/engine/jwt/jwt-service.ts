@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import jsonwebtoken from 'jsonwebtoken';
+import type { Clock } from '../clock.js';
 import { decodeCanonicalBase64url } from '../canonical-base64url.js';
 import { JamError, type JwtCheck } from '../jam-error.js';
 import type { JamPayload } from '../jam-payload.js';
@@ -41,14 +42,16 @@ export class JwtService {
   readonly #verifyOptions: jsonwebtoken.VerifyOptions & { complete: true };
   /** The revocation list (`jwt.list`), when configured; token pairs keep their spent tokens there too. */
   readonly list?: JwtList;
+  readonly #clock: Clock;
 
-  constructor(options: ResolvedJwtOptions) {
+  constructor(options: ResolvedJwtOptions, clock: Clock) {
     this.#options = options;
+    this.#clock = clock;
     this.#cache = options.cache && new VerifiedTokenCache(options.cache.maxEntries, options.cache.maxBytes);
     const { onlyAlg } = options.keys;
     if (onlyAlg?.startsWith('ES')) this.#ecdsaAlg = onlyAlg;
     const familyLifetime = Math.max(options.expire, options.refreshExpire);
-    this.list = options.list && new JwtList(options.list, options.clockTolerance, familyLifetime);
+    this.list = options.list && new JwtList(options.list, options.clockTolerance, familyLifetime, clock);
     this.#verifyOptions = {
       issuer: options.issuer,
       audience: options.audience as jsonwebtoken.VerifyOptions['audience'],
@@ -61,7 +64,7 @@ export class JwtService {
     if (exp !== undefined && (!Number.isInteger(exp) || exp <= 0)) {
       throw JamError.invalidArgument('makePayload: exp must be a positive integer number of seconds');
     }
-    const iat = Math.floor(Date.now() / 1000);
+    const iat = Math.floor(this.#clock.now() / 1000);
     const { issuer, audience } = this.#options;
     return {
       iat,
@@ -101,7 +104,7 @@ export class JwtService {
       throw JamError.jwtInvalid('token must be a non-empty string', { check: 'format' });
     if (token.length > this.#options.maxTokenLength)
       throw JamError.jwtInvalid('token is longer than jwt.maxTokenLength', { check: 'format' });
-    const nowMs = Date.now();
+    const nowMs = this.#clock.now();
     const key =
       this.#cache && VerifiedTokenCache.keyOf(this.#ecdsaAlg ? lowSSpelling(token, this.#ecdsaAlg) : token);
     const cached = key && this.#cache!.get(key, nowMs);

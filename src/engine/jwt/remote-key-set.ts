@@ -7,6 +7,7 @@ import type { JwkSet, JwtKeySource, VerifyingKey } from './jwt-key-set.js';
 import { discoverJwksUri } from './discover-jwks-uri.js';
 import type { ResolvedRemoteJwksOptions } from './remote-jwks-options.js';
 import { tokenHeaderOf } from './token-header.js';
+import { systemClock } from '../clock.js';
 
 type LocalSet = ReturnType<typeof Jose.createLocalJWKSet>;
 type RemoteSet = ReturnType<typeof Jose.createRemoteJWKSet>;
@@ -72,9 +73,11 @@ export class RemoteKeySet implements JwtKeySource {
     return NO_KEYS;
   }
 
+  // Cache ages are the real time between fetches from a real server, not the instance's (test) clock.
   async #keys(unknownKid: boolean): Promise<Snapshot> {
     const snapshot = this.#snapshot;
-    const stale = snapshot === undefined || Date.now() - snapshot.fetchedAtMs >= this.#options.cacheMaxAgeMs;
+    const stale =
+      snapshot === undefined || systemClock.now() - snapshot.fetchedAtMs >= this.#options.cacheMaxAgeMs;
     if ((stale || unknownKid) && this.#pending === undefined && this.#mayFetch()) void this.#refresh();
     // Without keys, or after a kid the set may just have gained, wait for the fetch under way; otherwise the
     // current keys serve while it runs, so a slow or dead provider never delays tokens whose key is known.
@@ -84,11 +87,11 @@ export class RemoteKeySet implements JwtKeySource {
   }
 
   #mayFetch(): boolean {
-    return Date.now() - this.#attemptedAtMs >= this.#options.cooldownMs;
+    return systemClock.now() - this.#attemptedAtMs >= this.#options.cooldownMs;
   }
 
   #refresh(): Promise<void> {
-    this.#attemptedAtMs = Date.now();
+    this.#attemptedAtMs = systemClock.now();
     this.#pending = this.#fetch().finally(() => (this.#pending = undefined));
     return this.#pending;
   }
@@ -99,7 +102,7 @@ export class RemoteKeySet implements JwtKeySource {
       await this.#remote.reload();
       const jwks = this.#remote.jwks()!;
       const select = this.#jose.createLocalJWKSet(jwks);
-      this.#snapshot = { select, size: jwks.keys.length, fetchedAtMs: Date.now() };
+      this.#snapshot = { select, size: jwks.keys.length, fetchedAtMs: systemClock.now() };
       this.#failure = undefined;
     } catch (err) {
       this.#failure = err; // the last good keys, if any, keep serving

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import type { Clock } from '../clock.js';
 import { JamError } from '../jam-error.js';
 import type { JamPayload } from '../jam-payload.js';
 import type { JamStore } from '../store/jam-store.js';
@@ -13,8 +14,10 @@ const MAX_SUBJECT_LENGTH = 1024;
 export class SubjectCutoffs {
   readonly #store: JamStore;
   readonly #ttlMs: number;
+  readonly #clock: Clock;
 
-  constructor(store: JamStore, ttlMs: number) {
+  constructor(store: JamStore, ttlMs: number, clock: Clock) {
+    this.#clock = clock;
     this.#store = store;
     this.#ttlMs = ttlMs;
   }
@@ -37,7 +40,7 @@ export class SubjectCutoffs {
         `revokeSubject: sub must be a string of 1 to ${MAX_SUBJECT_LENGTH} characters`,
       );
     }
-    await this.#store.set(entryOf(sub), Math.floor(Date.now() / 1000), this.#ttlMs);
+    await this.#store.set(entryOf(sub), Math.floor(this.#clock.now() / 1000), this.#ttlMs);
   }
 }
 

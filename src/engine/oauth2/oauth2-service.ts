@@ -1,8 +1,9 @@
 import type * as OpenIdClient from 'openid-client' with { 'resolution-mode': 'import' };
+import type { Clock } from '../clock.js';
 import { requireOptional } from '../config/require-optional.js';
 import { openStore } from '../store/open-store.js';
 import { JamStore } from '../store/jam-store.js';
-import { LoginTransactions } from './login-transactions.js';
+import { LoginTransactions, type LoginTransaction } from './login-transactions.js';
 import type {
   BeginLoginOptions,
   CompleteLoginOptions,
@@ -11,9 +12,10 @@ import type {
   OAuth2Login,
 } from './oauth2-login.js';
 import type { ResolvedOAuth2Options, ResolvedProvider } from './oauth2-options.js';
-import { providerFailure } from './provider-failure.js';
+import { failureEvent, providerFailure } from './provider-failure.js';
 import { safeReturnTo } from '../../shared/safe-return-to.js';
-import { JamError } from '../jam-error.js';
+import { isJamError, JamError } from '../jam-error.js';
+import { publish } from '../jam-events.js';
 
 type Client = typeof OpenIdClient;
 type Configuration = OpenIdClient.Configuration;
@@ -31,7 +33,7 @@ export class OAuth2Service {
   // Discovery runs at the first login of each provider; a failed one is forgotten, so the next login retries.
   readonly #configurations = new Map<string, Promise<Configuration>>();
 
-  constructor(options: ResolvedOAuth2Options) {
+  constructor(options: ResolvedOAuth2Options, clock: Clock) {
     this.#client = requireOptional<Client>('openid-client', 'oauth2');
     this.#options = options;
     this.#store = openStore(options.store, {
@@ -39,6 +41,7 @@ export class OAuth2Service {
       purpose: 'OAuth2 login store',
       prefix: 'jam:oauth2:',
       timeoutMs: options.storeTimeoutMs,
+      clock,
     });
     this.#transactions = new LoginTransactions(this.#store, options.ttlMs);
   }
@@ -49,34 +52,50 @@ export class OAuth2Service {
 
   async beginLogin(name: string, options: BeginLoginOptions = {}): Promise<LoginStart> {
     const provider = this.#provider(name);
-    const client = this.#client;
-    const config = await this.#configuration(provider);
-    const state = client.randomState();
-    const nonce = provider.oidc ? client.randomNonce() : undefined;
-    const verifier = client.randomPKCECodeVerifier();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: provider.redirectUri,
-      scope: provider.scope,
-      state,
-      ...(nonce !== undefined && { nonce }),
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
+    return this.#reported(name, async () => {
+      const client = this.#client;
+      const config = await this.#configuration(provider);
+      const state = client.randomState();
+      const nonce = provider.oidc ? client.randomNonce() : undefined;
+      const verifier = client.randomPKCECodeVerifier();
+      const url = client.buildAuthorizationUrl(config, {
+        redirect_uri: provider.redirectUri,
+        scope: provider.scope,
+        state,
+        ...(nonce !== undefined && { nonce }),
+        code_challenge: await client.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+      });
+      const browserKey = this.#transactions.browserKey(options.browserKey);
+      const returnTo = safeReturnTo(options.returnTo);
+      await this.#transactions.save(browserKey, { provider: name, state, nonce, verifier, returnTo });
+      return { url: url.href, browserKey, maxAge: Math.ceil(this.#transactions.ttlMs / 1000) };
     });
-    const browserKey = this.#transactions.browserKey(options.browserKey);
-    const returnTo = safeReturnTo(options.returnTo);
-    await this.#transactions.save(browserKey, { provider: name, state, nonce, verifier, returnTo });
-    return { url: url.href, browserKey, maxAge: Math.ceil(this.#transactions.ttlMs / 1000) };
   }
 
   async completeLogin(name: string, options: CompleteLoginOptions): Promise<OAuth2Login> {
     const provider = this.#provider(name);
-    const params = new URLSearchParams(options.query);
-    const transaction = await this.#transactions.take(options.browserKey, params.get('state'));
-    // Mix-up defence: the callback of one provider never completes a login started at another.
-    if (transaction.provider !== name)
-      throw JamError.oauth2Refused('wrong-provider', 'login was started for another provider', {
-        provider: name,
-      });
+    return this.#reported(name, async () => {
+      const params = new URLSearchParams(options.query);
+      const transaction = await this.#transactions.take(options.browserKey, params.get('state'));
+      // Mix-up defence: the callback of one provider never completes a login started at another.
+      if (transaction.provider !== name)
+        throw JamError.oauth2Refused('wrong-provider', 'login was started for another provider', {
+          provider: name,
+        });
+      const login = await this.#exchange(provider, params, transaction);
+      publish('oauth2.login', () => ({ provider: name, sub: login.claims.sub as string }));
+      return login;
+    });
+  }
+
+  /** The code for tokens, then the claims: every failure is the provider's (providerFailure says which kind). */
+  async #exchange(
+    provider: ResolvedProvider,
+    params: URLSearchParams,
+    transaction: LoginTransaction,
+  ): Promise<OAuth2Login> {
+    const { name } = provider;
     const client = this.#client;
     try {
       const config = await this.#configuration(provider);
@@ -107,6 +126,16 @@ export class OAuth2Service {
       };
     } catch (err) {
       throw providerFailure(name, err);
+    }
+  }
+
+  /** Every sign-in step that fails is published (`oauth2.failure`) on its way to the caller. */
+  async #reported<T>(provider: string, step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (err) {
+      if (isJamError(err)) publish('oauth2.failure', () => failureEvent(provider, err));
+      throw err;
     }
   }
 

@@ -1,4 +1,5 @@
-import { isJamError, JamError } from '../jam-error.js';
+import { isJamError, JamError, type OAuth2Refusal } from '../jam-error.js';
+import type { JamEvents } from '../jam-events.js';
 
 /**
  * What a failed call to the provider means for the user: the provider down, unreachable, too slow or
@@ -26,4 +27,19 @@ function isOutage(err: unknown): boolean {
     e = e.cause as typeof e;
   }
   return false;
+}
+
+/**
+ * The `oauth2.failure` message of a refused or failed sign-in: the refusal (`err.detail.reason`) and the
+ * provider's OAuth error code (`access_denied`, `invalid_grant`), never a code, state or token.
+ */
+export function failureEvent(provider: string, err: JamError): JamEvents['koa-jam:oauth2.failure'] {
+  const { reason, error } = err.detail ?? {};
+  return {
+    provider,
+    code: err.code,
+    reason: err.code === 'ERR_OAUTH2' ? (reason as OAuth2Refusal) : 'unavailable',
+    // An OAuth error code is printable ASCII (RFC 6749 §4.1.2.1); it comes from the callback URL, so anything else stays out.
+    ...(typeof error === 'string' && /^[\x20-\x21\x23-\x5b\x5d-\x7e]{1,64}$/.test(error) && { error }),
+  };
 }

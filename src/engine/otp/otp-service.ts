@@ -1,11 +1,13 @@
 import { hash } from 'node:crypto';
+import type { Clock } from '../clock.js';
 import { publish } from '../jam-events.js';
 import { JamError } from '../jam-error.js';
 import { OtpAttemptGuard, type OtpCheck } from './otp-attempt-guard.js';
 import { hotpCode, matchOtpCode } from './otp-code.js';
-import { checkWindow, type ResolvedOtpOptions } from './otp-options.js';
+import { checkWindow, MAX_OTP_WINDOW, type ResolvedOtpOptions } from './otp-options.js';
 import { otpSecretBase32, otpSecretBytes, type OtpSecret } from './otp-secret.js';
 import { buildOtpUri, type OtpUriOptions } from './otp-uri.js';
+import { matchRecoveryCode } from './recovery-codes.js';
 import type { JamStore } from '../store/jam-store.js';
 import { openStore } from '../store/open-store.js';
 
@@ -22,14 +24,31 @@ export interface VerifyOtpOptions {
   sessionKey?: string;
 }
 
+/** The outcome of `checkRecoveryCode`: the hash that matched (for the app to remove), or why it was refused. */
+export type RecoveryCheck =
+  | {
+      /** The code was accepted, and is now spent. */
+      valid: true;
+      /** The stored hash it matched: remove it from the user's list. */
+      hash: string;
+    }
+  | {
+      /** The code was refused. */
+      valid: false;
+      /** Why: `ERR_OTP_INVALID` (wrong), `ERR_OTP_REPLAYED` (already used) or `ERR_OTP_LOCKED`. */
+      error: JamError;
+    };
+
 /** One-time passwords (RFC 4226 HOTP, RFC 6238 TOTP) for one Jam instance; knows nothing of HTTP. */
 export class OtpService {
   readonly #options: ResolvedOtpOptions;
   readonly #guard: OtpAttemptGuard;
   readonly #store: JamStore;
   readonly #codeShape: RegExp;
+  readonly #clock: Clock;
 
-  constructor(options: ResolvedOtpOptions) {
+  constructor(options: ResolvedOtpOptions, clock: Clock) {
+    this.#clock = clock;
     this.#options = options;
     this.#codeShape = new RegExp(`^\\d{${options.digits}}$`);
     this.#store = openStore(options.store, {
@@ -37,8 +56,9 @@ export class OtpService {
       purpose: 'OTP store',
       prefix: 'jam:otp:',
       timeoutMs: options.storeTimeout,
+      clock,
     });
-    this.#guard = new OtpAttemptGuard(this.#store, {
+    this.#guard = new OtpAttemptGuard(this.#store, clock, {
       maxAttempts: options.maxAttempts,
       attemptPeriodMs: options.attemptPeriod * 1000,
       lockoutPeriodMs: options.lockoutPeriod * 1000,
@@ -75,6 +95,28 @@ export class OtpService {
     return this.#guard.check(sessionKey, secretId, match, this.#rememberMs(steps));
   }
 
+  /**
+   * A recovery code of `sessionKey`: counted in the same attempt limit as OTP codes, and spent at most once
+   * across processes (the first `claim` of its used-code record wins; the record is kept until deleted).
+   */
+  async recovery(sessionKey: unknown, code: unknown, hashes: readonly string[]): Promise<RecoveryCheck> {
+    if (typeof sessionKey !== 'string' || sessionKey === '') {
+      throw JamError.invalidArgument('useRecoveryCode: sessionKey must be a non-empty string');
+    }
+    const matched = matchRecoveryCode(code, hashes);
+    // A failure rewrites the record: an OTP step it remembers is kept as long as the widest window needs.
+    const keepMs = this.#rememberMs(MAX_OTP_WINDOW);
+    const refused = await this.#guard.recovery(sessionKey, matched ? undefined : 'ERR_OTP_INVALID', keepMs);
+    if (refused) return { valid: false, error: refused };
+    const used = `recovery:${hash('sha256', `${sessionKey}\n${matched}`, 'base64url')}`;
+    if (!(await this.#store.claim(used, 0))) {
+      const error = await this.#guard.recovery(sessionKey, 'ERR_OTP_REPLAYED', keepMs);
+      return { valid: false, error: error! };
+    }
+    publish('recovery.used', () => ({ sessionKey }));
+    return { valid: true, hash: matched! };
+  }
+
   uri(secret: OtpSecret, options: OtpUriOptions): string {
     return buildOtpUri(otpSecretBase32(secret), this.#options, options);
   }
@@ -91,7 +133,7 @@ export class OtpService {
       }
       return factor!;
     }
-    const time = factor ?? Date.now() / 1000;
+    const time = factor ?? this.#clock.now() / 1000;
     if (typeof time !== 'number' || !Number.isFinite(time) || time < 0) {
       throw JamError.invalidArgument(`${method}: factor must be a unix time in seconds, >= 0`);
     }

@@ -1,4 +1,5 @@
 import { hash, randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.js';
 import { JamError } from '../jam-error.js';
 import type { JamStore } from '../store/jam-store.js';
 
@@ -22,15 +23,17 @@ const CHALLENGE_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 export class PasskeyChallenges {
   readonly #store: JamStore;
   readonly #lifetimeMs: number;
+  readonly #clock: Clock;
 
-  constructor(store: JamStore, lifetimeMs: number) {
+  constructor(store: JamStore, lifetimeMs: number, clock: Clock) {
+    this.#clock = clock;
     this.#store = store;
     this.#lifetimeMs = lifetimeMs;
   }
 
   async issue(ceremony: PasskeyCeremony, userId: string | null): Promise<string> {
     const challenge = randomBytes(32).toString('base64url');
-    const record: ChallengeRecord = { ceremony, userId, expiresAt: Date.now() + this.#lifetimeMs };
+    const record: ChallengeRecord = { ceremony, userId, expiresAt: this.#clock.now() + this.#lifetimeMs };
     await this.#store.set(`challenge:${storeKey(challenge)}`, record, this.#lifetimeMs);
     return challenge;
   }
@@ -55,7 +58,7 @@ export class PasskeyChallenges {
       throw JamError.passkeyRefused('ERR_PASSKEY_CHALLENGE', ceremony, 'the challenge was already used');
     await this.#store.delete(`challenge:${key}`);
     // Stores expire entries on their own clocks; the issuing time is what counts.
-    if (Date.now() >= record.expiresAt)
+    if (this.#clock.now() >= record.expiresAt)
       throw JamError.passkeyRefused('ERR_PASSKEY_CHALLENGE', ceremony, 'the challenge has expired');
     if (record.ceremony !== ceremony)
       throw JamError.passkeyRefused(

@@ -1,4 +1,5 @@
 import { JamError } from '../jam-error.js';
+import { publish } from '../jam-events.js';
 import type { PasskeyCeremony } from './passkey-challenges.js';
 import type { PasskeyCredential, PasskeyUser } from './passkey-credential.js';
 
@@ -29,21 +30,19 @@ export function checkAnswer(
 
 /**
  * The WebAuthn counter check (§6.1.1): a counter that does not move forward means two authenticators hold
- * the key. Done after the signature so a forged answer cannot raise the alarm, and reported with the facts.
+ * the key. Done after the signature so a forged answer cannot raise the alarm, and reported with the facts
+ * (on `passkey.counter` and in the error's detail).
  */
 export function checkCounter(credential: PasskeyCredential, received: number): void {
   if ((received > 0 || credential.counter > 0) && received <= credential.counter) {
+    const { id: credentialId, userId, counter: stored } = credential;
+    publish('passkey.counter', () => ({ userId, credentialId, stored, received }));
     throw JamError.passkeyRefused(
       'ERR_PASSKEY_COUNTER',
       'authentication',
-      `the signature counter went from ${credential.counter} to ${received} (possibly a cloned authenticator)`,
+      `the signature counter went from ${stored} to ${received} (possibly a cloned authenticator)`,
       {
-        detail: {
-          credentialId: credential.id,
-          userId: credential.userId,
-          stored: credential.counter,
-          received,
-        },
+        detail: { credentialId, userId, stored, received },
       },
     );
   }

@@ -1,4 +1,6 @@
+import type { Clock } from '../clock.js';
 import { isJamError, JamError } from '../jam-error.js';
+import { publish } from '../jam-events.js';
 import type { JamStore } from '../store/jam-store.js';
 import { openStore } from '../store/open-store.js';
 import { PasskeyChallenges, type PasskeyCeremony } from './passkey-challenges.js';
@@ -23,8 +25,10 @@ export class PasskeyService {
   readonly #challenges: PasskeyChallenges;
   readonly #webauthn: WebAuthnLibrary;
   readonly #store: JamStore;
+  readonly #clock: Clock;
 
-  constructor(options: ResolvedPasskeyOptions) {
+  constructor(options: ResolvedPasskeyOptions, clock: Clock) {
+    this.#clock = clock;
     this.#options = options;
     this.#webauthn = loadWebAuthn();
     this.#store = openStore(options.store, {
@@ -32,8 +36,9 @@ export class PasskeyService {
       purpose: 'passkey challenge store',
       prefix: 'jam:passkey:',
       timeoutMs: options.storeTimeoutMs,
+      clock,
     });
-    this.#challenges = new PasskeyChallenges(this.#store, options.challengeLifetimeMs);
+    this.#challenges = new PasskeyChallenges(this.#store, options.challengeLifetimeMs, clock);
   }
 
   relyingParty(): { id: string; name: string; origins: string[] } {
@@ -76,13 +81,14 @@ export class PasskeyService {
     if (!result.verified)
       throw JamError.passkeyRefused('ERR_PASSKEY_INVALID', 'registration', 'the attestation did not verify');
     const { credential, credentialBackedUp, credentialDeviceType } = result.registrationInfo;
+    publish('passkey.registered', () => ({ userId, credentialId: credential.id }));
     return {
       id: credential.id,
       userId,
       publicKey: Buffer.from(credential.publicKey).toString('base64url'),
       counter: credential.counter,
       transports: credential.transports ?? [],
-      createdAt: new Date().toISOString(),
+      createdAt: new Date(this.#clock.now()).toISOString(),
       lastUsedAt: null,
       backedUp: credentialBackedUp,
       deviceType: credentialDeviceType,
@@ -137,11 +143,12 @@ export class PasskeyService {
     const updated: PasskeyCredential = {
       ...credential,
       counter: info.newCounter,
-      lastUsedAt: new Date().toISOString(),
+      lastUsedAt: new Date(this.#clock.now()).toISOString(),
       backedUp: info.credentialBackedUp,
       deviceType: info.credentialDeviceType,
     };
     await lookup.saveCredential(updated);
+    publish('passkey.used', () => ({ userId: credential.userId, credentialId: credential.id }));
     return { userId: credential.userId, credential: updated };
   }
 

@@ -9,18 +9,19 @@ export type SessionData = Record<string, unknown>;
  * BigInts, NaN, cycles) or that nests deeper than MAX_JSON_DEPTH, naming the first bad path, so no corrupt
  * record is ever written.
  */
-export function checkSessionData(method: string, data: unknown): SessionData {
-  if (!isPlainObject(data)) throw JamError.invalidArgument(notJson(method, 'data', 'is not a plain object'));
+export function checkSessionData(method: string, data: unknown, name = 'data'): SessionData {
+  if (!isPlainObject(data))
+    throw JamError.invalidArgument(notJson(method, name, name, 'is not a plain object'));
   walkJson(
     data,
     (node) => {
       const problem = problemOf(node);
       if (problem !== undefined)
-        throw JamError.invalidArgument(notJson(method, pathOf(node, 'data'), problem));
+        throw JamError.invalidArgument(notJson(method, name, pathOf(node, name), problem));
     },
     () =>
       JamError.invalidArgument(
-        notJson(method, 'data', `nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`),
+        notJson(method, name, name, `nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`),
       ),
   );
   return data;
@@ -46,6 +47,6 @@ function isPlainObject(value: unknown): value is SessionData {
   return proto === Object.prototype || proto === null;
 }
 
-function notJson(method: string, path: string, problem: string): string {
-  return `${method}: session data must be JSON: ${path} ${problem}`;
+function notJson(method: string, name: string, path: string, problem: string): string {
+  return `${method}: session ${name} must be JSON: ${path} ${problem}`;
 }

@@ -1,43 +1,28 @@
-import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.js';
 import { publish, subscribed } from '../jam-events.js';
 import { JamError } from '../jam-error.js';
 import type { JamStore } from '../store/jam-store.js';
 import { openStore } from '../store/open-store.js';
+import { checkCallOptions, checkOptionalId } from './session-call-options.js';
 import { checkSessionData, type SessionData } from './session-data.js';
-import { newSessionId, parseSessionId, storeKeyOf, tagOfSessionId } from './session-id.js';
+import { parseSessionId, tagOfSessionId } from './session-id.js';
+import { KeySessions, type SessionInfo, type SessionKeyOf } from './key-sessions.js';
+import { generationKey, handleOf, recordHash, recordKey } from './session-keys.js';
+import { checkSessionMeta } from './session-meta.js';
 import type { ResolvedSessionOptions } from './session-options.js';
+import { FIRST_GENERATION, isLive, type LoadedRecord } from './session-record.js';
+import { SessionIndex } from './session-index.js';
+import { SessionWriter } from './session-writer.js';
 import { SealedSessionId } from './sealed-session-id.js';
 import { SessionTagger } from './session-tagger.js';
 
-/** What the store holds under `s:{<tag>}<sha256(id)>`. */
-interface SessionRecord {
-  /** The generation of the session key when the session was created. */
-  g: string;
-  d: SessionData;
-  /** When the record was last written (ms), for rolling sessions. */
-  w: number;
-}
-
-interface Loaded {
-  id: Buffer;
-  storeKey: string;
-  record: SessionRecord;
-}
-
-/** A session key that was never cleared has this generation. */
-const FIRST_GENERATION = '';
-/** Generations are kept until overwritten: one short entry per session key that was ever cleared. */
-const FOREVER = 0;
-/** A rolling session is re-written once it has used this share of its lifetime, not on every request. */
-const ROLLING_REFRESH_SHARE = 0.1;
-
 /**
- * Server-side sessions for one Jam instance. `clearSessions` needs no atomic store operation, so it holds
- * across processes: every session key has a random "generation" (`g:{<tag>}`), each record keeps the
- * generation it read when it was created, a clear writes a new generation, and a record counts only while
- * its generation is the current one. A create that read the generation before a clear is dead after it.
- * An id starts with the tag of its session key (SessionTagger), so a read fetches the record and its
- * generation in one store call; the `{…}` around the tag keeps both in one Redis Cluster hash slot.
+ * Server-side sessions for one Jam instance. `clearSessions` holds across processes without a transaction:
+ * every session key has a random "generation" (`g:{<tag>}`), each record keeps the generation it read when
+ * it was created, a clear writes a new generation, and a record counts only while its generation is the
+ * current one. A create that read the generation before a clear is dead after it. An id starts with the tag
+ * of its session key (SessionTagger), so a read fetches the record and its generation in one store call.
+ * The sessions of a key are listed through an index (session-index.ts, key-sessions.ts).
  */
 export class SessionService {
   readonly #store: JamStore;
@@ -45,18 +30,25 @@ export class SessionService {
   readonly #rolling: boolean;
   readonly #sealer?: SealedSessionId;
   readonly #tagger: SessionTagger;
+  readonly #index: SessionIndex;
+  readonly #keySessions: KeySessions;
+  readonly #writer: SessionWriter;
 
-  constructor(options: ResolvedSessionOptions) {
+  constructor(options: ResolvedSessionOptions, clock: Clock) {
     this.#store = openStore(options.store, {
       path: 'session.store',
       purpose: 'session store',
       prefix: 'jam:session:',
       timeoutMs: options.storeTimeoutMs,
+      clock,
     });
     this.#ttlMs = options.ttlMs;
     this.#rolling = options.rolling;
     this.#sealer = options.encryptionKey && new SealedSessionId(options.encryptionKey);
     this.#tagger = new SessionTagger(this.#store, options.encryptionKey);
+    this.#index = new SessionIndex(this.#store, clock);
+    this.#keySessions = new KeySessions(this.#store, this.#index, this.#ttlMs, clock);
+    this.#writer = new SessionWriter(this.#store, this.#index, this.#ttlMs, this.#rolling, clock);
   }
 
   get ttlSeconds(): number {
@@ -67,29 +59,29 @@ export class SessionService {
     return this.#rolling;
   }
 
-  async create(sessionKey: string, data: object): Promise<string> {
+  async create(sessionKey: string, data: object, options?: unknown): Promise<string> {
+    const { meta } = checkCallOptions('createSession', options, ['meta']);
     const d = checkSessionData('createSession', data);
-    const tag = await this.#tagger.tag(checkSessionKey(sessionKey));
-    const g = (await this.#store.get<string>(generationKey(tag))) ?? FIRST_GENERATION;
-    const id = await this.#write(tag, { g, d, w: Date.now() });
-    publish('session.created', () => ({ sessionKey, session: this.#refOf(id) }));
-    return id;
+    const m = checkSessionMeta('createSession', meta);
+    const owner = await this.#ownerOf(sessionKey);
+    const g = (await this.#store.get<string>(generationKey(owner.tag))) ?? FIRST_GENERATION;
+    const id = await this.#writer.create(owner, { g, d, ...(m && { m }) });
+    publish('session.created', () => ({ sessionKey, session: handleOf(recordHash(id)) }));
+    return this.#idOf(id);
   }
 
+  /** One store call, and a write once a tenth of the ttl has passed since the last one (touch). */
   async get(id: string): Promise<SessionData | null> {
     const loaded = await this.#load(id);
     if (loaded === undefined) return null;
-    const { storeKey, record } = loaded;
-    if (this.#rolling && Date.now() - record.w >= this.#ttlMs * ROLLING_REFRESH_SHARE) {
-      await this.#store.set(storeKey, { ...record, w: Date.now() }, this.#ttlMs);
-    }
-    return record.d;
+    await this.#writer.touch(loaded);
+    return loaded.record.d;
   }
 
   async update(id: string, data: object): Promise<void> {
     const d = checkSessionData('updateSession', data);
-    const { storeKey, record } = await this.#mustLoad('updateSession', id);
-    await this.#store.set(storeKey, { ...record, d, w: Date.now() }, this.#ttlMs);
+    const updated = await this.#writer.update(await this.#mustLoad('updateSession', id), d);
+    if (!updated) throw JamError.sessionNotFound('updateSession: no such session');
   }
 
   async delete(id: string): Promise<void> {
@@ -98,47 +90,64 @@ export class SessionService {
     // Only a subscriber pays for the read that says whether a live session ended.
     const live = subscribed('session.ended') && (await this.#load(id)) !== undefined;
     await this.#store.delete(recordKey(bytes));
-    if (live) publish('session.ended', () => ({ session: sessionRef(bytes), reason: 'logout' }));
+    // The session has ended; an entry left behind by an outage here goes at the next listSessions.
+    await this.#index.remove({ tag: tagOfSessionId(bytes) }, [recordHash(bytes)]).catch(() => undefined);
+    if (live) publish('session.ended', () => ({ session: handleOf(recordHash(bytes)), reason: 'logout' }));
   }
 
-  async clear(sessionKey: string): Promise<void> {
-    const tag = await this.#tagger.tag(checkSessionKey(sessionKey));
-    await this.#store.set(generationKey(tag), randomBytes(16).toString('base64url'), FOREVER);
-    publish('session.ended', () => ({ sessionKey, reason: 'clear' }));
+  async clear(sessionKey: string, options?: unknown): Promise<void> {
+    const { except } = checkCallOptions('clearSessions', options, ['except']);
+    const owner = await this.#ownerOf(sessionKey);
+    await this.#keySessions.clear(
+      owner,
+      this.#hashOf(owner, checkOptionalId('clearSessions', 'except', except)),
+    );
+  }
+
+  async list(sessionKey: string, options?: unknown): Promise<SessionInfo[]> {
+    const { current } = checkCallOptions('listSessions', options, ['current']);
+    const owner = await this.#ownerOf(sessionKey);
+    return this.#keySessions.list(
+      owner,
+      this.#hashOf(owner, checkOptionalId('listSessions', 'current', current)),
+    );
+  }
+
+  async deleteByHandle(sessionKey: string, handle: string): Promise<boolean> {
+    if (typeof handle !== 'string')
+      throw JamError.invalidArgument('deleteSessionByHandle: handle must be a string');
+    return this.#keySessions.endByHandle(await this.#ownerOf(sessionKey), handle);
   }
 
   /** A new id for the same data (same generation: a clear in between ends both); the old id ends at once. */
   async rework(id: string): Promise<string> {
     const { id: bytes, storeKey, record } = await this.#mustLoad('reworkSession', id);
-    const newId = await this.#write(tagOfSessionId(bytes), { ...record, w: Date.now() });
+    const tag = tagOfSessionId(bytes);
+    const newId = await this.#writer.create({ tag }, record);
     try {
       await this.#store.delete(storeKey);
     } catch (err) {
       // The old id still works, so the new one must not: the caller sees the error and keeps the old state.
       // Not this.delete(): a rollback is no logout.
-      await this.#store.delete(recordKey(this.#idBytes(newId)!)).catch(() => undefined);
+      await this.#store.delete(recordKey(newId)).catch(() => undefined);
       throw err;
     }
+    // The old session has ended; an entry left behind by an outage here goes at the next listSessions.
+    await this.#index.remove({ tag }, [recordHash(bytes)]).catch(() => undefined);
     publish('session.ended', () => ({
-      session: sessionRef(bytes),
+      session: handleOf(recordHash(bytes)),
       reason: 'rework',
-      renewedAs: this.#refOf(newId),
+      renewedAs: handleOf(recordHash(newId)),
     }));
-    return newId;
+    return this.#idOf(newId);
   }
 
   close(): Promise<void> {
     return this.#store.close();
   }
 
-  async #write(tag: Buffer, record: SessionRecord): Promise<string> {
-    const id = newSessionId(tag);
-    await this.#store.set(recordKey(id), record, this.#ttlMs);
-    return this.#sealer ? this.#sealer.seal(id) : id.toString('base64url');
-  }
-
   /** One store call: the record and the generation of its session key, read together. */
-  async #load(value: string): Promise<Loaded | undefined> {
+  async #load(value: string): Promise<LoadedRecord | undefined> {
     const id = this.#idBytes(value);
     if (id === undefined) return undefined;
     const storeKey = recordKey(id);
@@ -146,19 +155,30 @@ export class SessionService {
       storeKey,
       generationKey(tagOfSessionId(id)),
     ]);
-    if (!isRecord(record) || (generation ?? FIRST_GENERATION) !== record.g) return undefined;
-    return { id, storeKey, record };
+    return isLive(record, generation) ? { id, storeKey, record } : undefined;
   }
 
-  async #mustLoad(method: string, id: string): Promise<Loaded> {
+  async #mustLoad(method: string, id: string): Promise<LoadedRecord> {
     const loaded = await this.#load(id);
     if (loaded === undefined) throw JamError.sessionNotFound(`${method}: no such session`);
     return loaded;
   }
 
-  /** The reference of a session this instance just made, for events. */
-  #refOf(id: string): string {
-    return sessionRef(this.#idBytes(id)!);
+  async #ownerOf(sessionKey: unknown): Promise<SessionKeyOf> {
+    if (typeof sessionKey !== 'string' || sessionKey === '') {
+      throw JamError.invalidArgument('sessionKey must be a non-empty string');
+    }
+    return { sessionKey, tag: await this.#tagger.tag(sessionKey) };
+  }
+
+  /** The record hash of `id` when it is an id of this session key (a foreign one names no session here). */
+  #hashOf(owner: SessionKeyOf, id: string | undefined): string | undefined {
+    const bytes = id === undefined ? undefined : this.#idBytes(id);
+    return bytes && tagOfSessionId(bytes).equals(owner.tag) ? recordHash(bytes) : undefined;
+  }
+
+  #idOf(id: Buffer): string {
+    return this.#sealer ? this.#sealer.seal(id) : id.toString('base64url');
   }
 
   /** Malformed, forged and foreign ids end here, before any store call. */
@@ -166,42 +186,4 @@ export class SessionService {
     if (typeof id !== 'string') return undefined;
     return this.#sealer ? this.#sealer.unseal(id) : parseSessionId(id);
   }
-}
-
-/** A session in events: 16 characters (96 bits) of the SHA-256 of its id, never the id. */
-function sessionRef(id: Buffer): string {
-  return storeKeyOf(id).slice(0, 16);
-}
-
-/** Redis Cluster hashes only what is inside the first `{…}`: every key of one session key shares a slot. */
-function hashTag(tag: Buffer): string {
-  return `{${tag.toString('base64url')}}`;
-}
-
-function recordKey(id: Buffer): string {
-  return `s:${hashTag(tagOfSessionId(id))}${storeKeyOf(id)}`;
-}
-
-function generationKey(tag: Buffer): string {
-  return `g:${hashTag(tag)}`;
-}
-
-function checkSessionKey(sessionKey: unknown): string {
-  if (typeof sessionKey !== 'string' || sessionKey === '') {
-    throw JamError.invalidArgument('sessionKey must be a non-empty string');
-  }
-  return sessionKey;
-}
-
-/** Guards against foreign or damaged entries in a shared store. */
-function isRecord(value: unknown): value is SessionRecord {
-  const r = value as SessionRecord | undefined;
-  return (
-    typeof r === 'object' &&
-    r !== null &&
-    typeof r.g === 'string' &&
-    typeof r.w === 'number' &&
-    typeof r.d === 'object' &&
-    r.d !== null
-  );
 }

@@ -4,6 +4,7 @@ import { JamError } from '../jam-error.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { MemoryStore } from './memory-store.js';
 import { redisAdapter, sharedEntries, type RedisAdapter, type SharedEntries } from './shared-entries.js';
+import { systemClock } from '../clock.js';
 
 export interface JamStoreOptions {
   /** The config section it serves (`session`, `jwt.list`, `otp`), named in events. */
@@ -74,7 +75,11 @@ export class JamStore {
   }
 
   async delete(key: string): Promise<void> {
-    await this.#bounded('delete', () => this.#keyv.delete(this.#options.prefix + key));
+    const full = this.#options.prefix + key;
+    // Where update() is serialized in this process only, a delete waits its turn too, so an update in flight
+    // cannot write back what was just deleted.
+    const remove = () => this.#keyv.delete(full);
+    await this.#bounded('delete', () => (this.#shared ? remove() : mutexOf(this.#keyv).run(full, remove)));
   }
 
   /**
@@ -104,7 +109,7 @@ export class JamStore {
   update<T, R>(key: string, change: (current: T | undefined) => EntryChange<R>): Promise<R> {
     const full = this.#options.prefix + key;
     const shared = this.#shared;
-    const deadline = Date.now() + this.#options.timeoutMs;
+    const deadline = systemClock.now() + this.#options.timeoutMs;
     return this.#bounded('update', () =>
       mutexOf(this.#keyv).run(full, async () => {
         if (!shared) {
@@ -114,7 +119,7 @@ export class JamStore {
           return result;
         }
         // Each round that loses the compare-and-set lost to a write that did land: the retries end.
-        while (Date.now() <= deadline) {
+        while (systemClock.now() <= deadline) {
           const raw = await shared.read(full);
           const { result, next } = change(raw === undefined ? undefined : await this.#unpack<T>(raw));
           if (!next) return result;
@@ -190,16 +195,19 @@ export class JamStore {
     return this.#firstConnection;
   }
 
-  /** What Keyv would store for `value`: its serialized `{ value, expires }` around koa-jam's JSON. */
+  /**
+   * What Keyv would store for `value`: its serialized `{ value, expires }` around koa-jam's JSON. Keyv and the
+   * shared backends expire entries on the real time, whatever clock the Jam instance reads.
+   */
   async #pack(value: unknown, ttlMs: number): Promise<string> {
-    const expires = ttlMs > 0 ? Date.now() + ttlMs : undefined;
+    const expires = ttlMs > 0 ? systemClock.now() + ttlMs : undefined;
     return (await this.#keyv.serializeData({ value: encode(value), expires })) as string;
   }
 
   /** The value of text read past Keyv, or undefined when it has expired (Keyv would not return it). */
   async #unpack<T>(raw: string): Promise<T | undefined> {
     const data = (await this.#keyv.deserializeData(raw)) as { value?: unknown; expires?: number } | undefined;
-    if (typeof data?.expires === 'number' && data.expires <= Date.now()) return undefined;
+    if (typeof data?.expires === 'number' && data.expires <= systemClock.now()) return undefined;
     return this.#decode<T>(data?.value);
   }
 

@@ -1,3 +1,5 @@
+import { systemClock, type Clock } from '../clock.js';
+
 interface Entry {
   value: unknown;
   /** Milliseconds since the epoch, or Infinity. */
@@ -19,10 +21,12 @@ export class MemoryStore {
   readonly #entries = new Map<string, Entry>();
   #cursor: MapIterator<[string, Entry]> | undefined;
   #timer: NodeJS.Timeout | undefined;
+  readonly #clock: Clock;
   /** Keyv assigns a namespace to its store; keys arrive already prefixed, so it is unused. */
   namespace: string | undefined;
 
-  constructor() {
+  constructor(clock: Clock = systemClock) {
+    this.#clock = clock;
     this.#timer = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.#timer.unref();
   }
@@ -36,7 +40,7 @@ export class MemoryStore {
   get(key: string): unknown {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
-    if (entry.expiresAt <= Date.now()) {
+    if (entry.expiresAt <= this.#clock.now()) {
       this.#entries.delete(key);
       return undefined;
     }
@@ -54,7 +58,7 @@ export class MemoryStore {
     this.#entries.delete(key);
     this.#entries.set(flatten(key), {
       value: typeof value === 'string' ? flatten(value) : value,
-      expiresAt: ttlMs ? Date.now() + ttlMs : Infinity,
+      expiresAt: ttlMs ? this.#clock.now() + ttlMs : Infinity,
     });
     return true;
   }
@@ -71,7 +75,7 @@ export class MemoryStore {
   }
 
   /** Drops expired entries from a slice of the map; returns how many it dropped. */
-  sweep(now = Date.now()): number {
+  sweep(now = this.#clock.now()): number {
     const budget = Math.max(MIN_SWEEP_BATCH, Math.ceil(this.#entries.size / SWEEPS_PER_PASS));
     let dropped = 0;
     for (let seen = 0; seen < budget; seen++) {

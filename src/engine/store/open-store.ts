@@ -1,4 +1,5 @@
 import Keyv from 'keyv';
+import type { Clock } from '../clock.js';
 import { checkPositiveNumber } from '../../shared/option-checks.js';
 import { requireOptional } from '../config/require-optional.js';
 import { JamStore } from './jam-store.js';
@@ -20,6 +21,8 @@ export interface OpenStoreOptions {
   purpose: string;
   prefix: string;
   timeoutMs: number;
+  /** The instance's clock: expiry in the in-memory store follows it. */
+  clock: Clock;
 }
 
 /**
@@ -57,7 +60,10 @@ export function openStore(option: StoreOption | undefined, options: OpenStoreOpt
     timeoutMs,
   };
   if (option === undefined)
-    return new JamStore(new Keyv({ store: new MemoryStore(), ...JSON_VALUES }), { ...common, owned: true });
+    return new JamStore(new Keyv({ store: new MemoryStore(options.clock), ...JSON_VALUES }), {
+      ...common,
+      owned: true,
+    });
   const checked = checkStoreOption(options.path, option);
   if (checked instanceof Keyv) return new JamStore(checked, { ...common, owned: false });
   const keyv =

@@ -1,4 +1,5 @@
 import type Keyv from 'keyv';
+import { systemClock } from '../clock.js';
 
 /**
  * Atomic operations on the raw entries of a store that processes share, done with the store's own atomic
@@ -86,7 +87,7 @@ function sqliteEntries(sqlite: SqliteAdapter, keyv: Keyv): SharedEntries {
           `WHERE json_extract(${table}.value, '$.expires') <= ? RETURNING key`,
         keyvKey(keyv, key),
         stored,
-        Date.now(),
+        systemClock.now(),
       );
       return rows.length === 1;
     },

@@ -1,5 +1,6 @@
 import { tracingChannel } from 'node:diagnostics_channel';
 import { publish } from '../jam-events.js';
+import { systemClock } from '../clock.js';
 
 /** What `koa-jam:store` traces carry: the store and the operation, never a key or a value. */
 export interface StoreCallContext {
@@ -52,7 +53,7 @@ export class StoreEvents {
   }
 
   #failed(op: string, err: unknown): void {
-    this.#downSince = Date.now();
+    this.#downSince = systemClock.now();
     publish('store.unavailable', () => ({
       store: this.#store,
       op,
@@ -61,7 +62,7 @@ export class StoreEvents {
   }
 
   #recovered(op: string): void {
-    const downMs = Date.now() - this.#downSince;
+    const downMs = systemClock.now() - this.#downSince;
     this.#downSince = 0;
     publish('store.recovered', () => ({ store: this.#store, op, downMs }));
   }

@@ -1,0 +1,99 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'chai';
+import { Jam } from 'koa-jam';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createWebApp } from '../../examples/web-app.js';
+import { WebUsers } from '../../examples/web-users.js';
+import { chromiumOrSkip } from '../helpers/chromium.js';
+
+describe('examples/web-app: your devices, in Chromium', function () {
+  this.timeout(60_000);
+  let jam: Jam;
+  let browser: Browser;
+  let server: Server;
+  let base: string;
+  const contexts: BrowserContext[] = [];
+
+  before(async function () {
+    browser = await chromiumOrSkip(this);
+    jam = new Jam({ session: {}, otp: {}, passkeys: { rpId: 'localhost' } });
+    server = createWebApp(
+      jam,
+      await WebUsers.create({ alice: 'alice-password', bob: 'bob-password' }),
+    ).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    await browser?.close();
+    server?.close();
+    await jam?.close();
+  });
+  afterEach(async () => void (await Promise.all(contexts.splice(0).map((c) => c.close()))));
+
+  /** A browser of its own (its own cookies), signed in. */
+  async function signedIn(userAgent: string, username = 'alice'): Promise<Page> {
+    const context = await browser.newContext({ userAgent });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${base}/login`);
+    await page.fill('input[name=username]', username);
+    await page.fill('input[name=password]', `${username}-password`);
+    await Promise.all([page.waitForURL(`${base}/profile`), page.click('form button[type=submit]')]);
+    return page;
+  }
+
+  async function devices(page: Page): Promise<{ agent: string; current: boolean }[]> {
+    return page.$$eval('li.device', (items) =>
+      items.map((li) => ({
+        agent: li.querySelector('.agent')!.textContent!,
+        current: li.hasAttribute('data-current'),
+      })),
+    );
+  }
+
+  async function isSignedIn(page: Page): Promise<boolean> {
+    await page.goto(`${base}/profile`);
+    return new URL(page.url()).pathname === '/profile';
+  }
+
+  it('lists both browsers, the current one marked; ending the other logs that browser out', async () => {
+    const laptop = await signedIn('Laptop Chromium');
+    const phone = await signedIn('Phone Chromium');
+    await Promise.all([laptop.waitForURL(`${base}/devices`), laptop.click('text=Your devices')]);
+    expect(await devices(laptop)).to.deep.equal([
+      { agent: 'Laptop Chromium', current: true },
+      { agent: 'Phone Chromium', current: false },
+    ]);
+
+    await Promise.all([
+      laptop.waitForURL(`${base}/devices?done=ended`),
+      laptop.click('li.device:not([data-current]) button:has-text("End")'),
+    ]);
+    expect(await laptop.textContent('[role=status]')).to.equal('That session has ended.');
+    expect(await devices(laptop)).to.deep.equal([{ agent: 'Laptop Chromium', current: true }]);
+    expect(await isSignedIn(phone)).to.equal(false);
+    expect(new URL(phone.url()).pathname).to.equal('/login');
+    expect(await isSignedIn(laptop)).to.equal(true);
+  });
+
+  it('"End all other sessions" logs every other browser out and keeps this one', async () => {
+    const [laptop, phone, tablet] = [
+      await signedIn('Laptop Chromium', 'bob'),
+      await signedIn('Phone Chromium', 'bob'),
+      await signedIn('Tablet Chromium', 'bob'),
+    ];
+    await tablet.goto(`${base}/devices`);
+    expect((await devices(tablet)).map((d) => d.current)).to.deep.equal([false, false, true]);
+    await Promise.all([
+      tablet.waitForURL(`${base}/devices?done=others`),
+      tablet.click('button:has-text("End all other sessions")'),
+    ]);
+    expect(await devices(tablet)).to.deep.equal([{ agent: 'Tablet Chromium', current: true }]);
+    expect(await isSignedIn(laptop)).to.equal(false);
+    expect(await isSignedIn(phone)).to.equal(false);
+    expect(await isSignedIn(tablet)).to.equal(true);
+  });
+});

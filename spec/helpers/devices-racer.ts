@@ -1,0 +1,76 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Jam } from 'koa-jam';
+import { declareRacer } from '../../test-support/race.js';
+
+export type DevicesJob =
+  /** Creates sessions on `lanes` concurrent lanes until `count` are made or `forMs` has passed. */
+  | { role: 'create'; sessionKey: string; count: number; forMs: number; lanes: number }
+  | { role: 'end'; sessionKey: string; handles: string[] }
+  | { role: 'list'; sessionKey: string; forMs: number }
+  | { role: 'clear'; sessionKey: string; except: string; times: number; everyMs: number };
+
+export interface DevicesCall {
+  start: number;
+  end: number;
+  /** create: the new id; end: the handle it ended. */
+  id?: string;
+  handle?: string;
+  ended?: boolean;
+  /** list: the handles listed. */
+  handles?: string[];
+}
+
+async function run(jam: Jam, job: DevicesJob): Promise<DevicesCall[]> {
+  const calls: DevicesCall[] = [];
+  const timed = async (call: () => Promise<Omit<DevicesCall, 'start' | 'end'>>) => {
+    const start = Date.now();
+    const result = await call();
+    calls.push({ start, end: Date.now(), ...result });
+  };
+  const began = Date.now();
+  if (job.role === 'create') {
+    let made = 0;
+    const lane = async () => {
+      while (made < job.count && Date.now() - began < job.forMs) {
+        made++;
+        const meta = { pid: process.pid };
+        await timed(async () => ({ id: await jam.createSession(job.sessionKey, {}, { meta }) }));
+      }
+    };
+    await Promise.all(Array.from({ length: job.lanes }, lane));
+  } else if (job.role === 'end') {
+    await Promise.all(
+      job.handles.map((handle) =>
+        timed(async () => ({ handle, ended: await jam.deleteSessionByHandle(job.sessionKey, handle) })),
+      ),
+    );
+  } else if (job.role === 'list') {
+    while (Date.now() - began < job.forMs) {
+      await timed(async () => ({ handles: (await jam.listSessions(job.sessionKey)).map((s) => s.handle) }));
+    }
+  } else {
+    for (let i = 0; i < job.times; i++) {
+      await sleep(job.everyMs);
+      await timed(async () => {
+        await jam.clearSessions(job.sessionKey, { except: job.except });
+        return {};
+      });
+    }
+  }
+  return calls;
+}
+
+/**
+ * One process of the cross-process races of listSessions (spec/engine/session/key-sessions-processes.spec.ts):
+ * does its job on the shared store and answers what it did, with the times of each call by the system clock
+ * the processes share.
+ */
+export const devicesRacer = declareRacer(
+  module,
+  async ({ store, ...job }: DevicesJob & { store: string }) => {
+    // A loaded machine must not turn this correctness test into a timing one.
+    const jam = new Jam({ session: { store, storeTimeout: 10_000 } });
+    await jam.listSessions(`warm-up-${process.pid}`); // connects first
+    return { run: () => run(jam, job as DevicesJob), close: () => jam.close() };
+  },
+);
