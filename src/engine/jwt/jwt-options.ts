@@ -49,6 +49,8 @@ export interface JwtOptions {
   algorithms?: JwtAlgorithm[];
   /** Refresh token lifetime in seconds used by `genTokenPair`. */
   refreshExpire?: number;
+  /** Seconds after a refresh token is spent during which presenting it again returns the same new pair. */
+  refreshReuseInterval?: number;
 }
 
 export interface ResolvedJwtOptions {
@@ -56,6 +58,7 @@ export interface ResolvedJwtOptions {
   keys: JwtKeySource;
   expire: number;
   refreshExpire: number;
+  refreshReuseInterval: number;
   list?: ResolvedListOptions;
   issuer?: string;
   audience?: string | string[];
@@ -85,6 +88,8 @@ export const JWT_CACHE_OPTIONS = {
   },
 } as const satisfies OptionsSchema;
 
+/** `jwt.refreshReuseInterval` is a window for retries, not a second lifetime. */
+const MAX_REUSE_INTERVAL = 3600;
 const keyInput = (_path: string, value: unknown) => value as KeyInput; // checked when the keys are built
 
 /** The `jwt` options, declared once (docs/jwt.md shows them). */
@@ -144,6 +149,11 @@ export const JWT_OPTIONS = {
     defaultDoc: '`2592000` (30 days)',
     check: (path: string, value: unknown) => checkPositiveNumber(path, value, { integer: true }),
   },
+  refreshReuseInterval: {
+    doc: `seconds after a refresh token is spent during which presenting it again returns the same new pair instead of revoking its family (a client retrying), 0 to ${MAX_REUSE_INTERVAL}; 0: every reuse revokes (see [the grace window](revocation-and-refresh.md#a-grace-window-for-retries)).`,
+    default: 0,
+    check: checkReuseInterval,
+  },
   keys: {
     doc: '`[{ kid, alg?, secretKey \\| privateKey \\| publicKey }]` instead of the single key options: key rotation (see [below](#key-rotation-and-jwks)).',
     check: checkKeyList,
@@ -193,6 +203,13 @@ export function resolveJwtOptions(
     keySet = JwtKeySet.fromList(options.alg, keys);
   }
   return { ...options, keys: keySet, list, cache };
+}
+
+function checkReuseInterval(path: string, value: unknown): number {
+  const seconds = checkNonNegativeNumber(path, value);
+  if (seconds > MAX_REUSE_INTERVAL)
+    throw JamError.config(`${path} must be at most ${MAX_REUSE_INTERVAL} seconds, got ${seconds}`);
+  return seconds;
 }
 
 function checkAudience(path: string, value: unknown): string | string[] {
