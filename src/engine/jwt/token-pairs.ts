@@ -3,7 +3,8 @@ import { publish } from '../jam-events.js';
 import { JamError } from '../jam-error.js';
 import type { JamPayload } from '../jam-payload.js';
 import { subjectOf, type JwtList } from './jwt-list.js';
-import { REFRESH_TYP, type JwtService } from './jwt-service.js';
+import type { JwtService } from './jwt-service.js';
+import { REFRESH_TYP } from './token-verifier.js';
 import { openByToken, sealByToken } from './sealed-by-token.js';
 
 /** What `genTokenPair` and `refreshTokenPair` return: the two tokens of one login. */
