@@ -1,8 +1,8 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { startWorker } from '../test-support/worker-process.js';
 import { BODY, type Headers, type ScenarioOptions } from './scenarios.js';
-import type { HarnessMessage, Population, ServerMessage } from './server.js';
+import type { Population, ServerReady, ServerStats } from './server.js';
 
 export interface LoadOptions {
   connections: number;
@@ -53,12 +53,13 @@ export async function startServer(
       `--cpu-prof-name=${id}.${Date.now()}.cpuprofile`,
     );
   }
-  const child = fork(join(__dirname, 'server.js'), [id, JSON.stringify(options)], {
+  const child = await startWorker<ServerReady>(join(__dirname, 'server.js'), [id, JSON.stringify(options)], {
     execArgv,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    readyTimeoutMs: READY_TIMEOUT_MS,
+    stopGraceMs: 10_000, // time to write a CPU profile
   });
+  const { ready } = child;
   try {
-    const ready = await nextMessage(child, 'ready', READY_TIMEOUT_MS);
     const url = `http://127.0.0.1:${ready.port}/`;
     await checkAnswer(id, url, ready.headers);
     return {
@@ -76,10 +77,10 @@ export async function startServer(
           sampleInt: 100,
         };
         await cannon({ ...common, duration: warmupSeconds });
-        const before = await request(child, 'stats');
+        const before = await child.ask<ServerStats>('stats');
         const latencies: number[] = [];
         const result = await cannon({ ...common, duration: durationSeconds }, latencies);
-        const after = await request(child, 'stats');
+        const after = await child.ask<ServerStats>('stats');
         latencies.sort((a, b) => a - b);
         const cpuUs = after.cpuMicros - before.cpuMicros;
         return {
@@ -94,10 +95,10 @@ export async function startServer(
           serverCpuShare: cpuUs / (result.duration * 1e6),
         };
       },
-      stop: () => stop(child),
+      stop: async () => void (await child.stop()),
     };
   } catch (err) {
-    await stop(child);
+    await child.stop();
     throw err;
   }
 }
@@ -124,47 +125,4 @@ function cannon(options: autocannon.Options, latencies?: number[]): Promise<auto
 
 function percentile(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN;
-}
-
-function request(child: ChildProcess, type: 'stats'): Promise<Extract<ServerMessage, { type: 'stats' }>> {
-  const answer = nextMessage(child, type, 10_000);
-  child.send({ type } satisfies HarnessMessage);
-  return answer;
-}
-
-function nextMessage<T extends ServerMessage['type']>(
-  child: ChildProcess,
-  type: T,
-  timeoutMs: number,
-): Promise<Extract<ServerMessage, { type: T }>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => finish(new Error(`no ${type} from the server within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    const onMessage = (message: ServerMessage) => {
-      if (message.type === type) finish(undefined, message as Extract<ServerMessage, { type: T }>);
-      else if (message.type === 'failed') finish(new Error(`server failed: ${message.message}`));
-    };
-    const onExit = (code: number | null) => finish(new Error(`server exited with ${code} before ${type}`));
-    function finish(err?: Error, message?: Extract<ServerMessage, { type: T }>) {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      if (err) reject(err);
-      else resolve(message!);
-    }
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
-}
-
-/** Asks the server to exit (so a CPU profile is written), and kills it by pid if it does not. */
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  if (child.connected) child.send({ type: 'stop' } satisfies HarnessMessage);
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }

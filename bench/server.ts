@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { serveWorker } from '../test-support/worker-process.js';
 import { scenarioById, type Headers, type ScenarioOptions } from './scenarios.js';
 
 /**
@@ -14,16 +15,20 @@ export interface Population {
   heapBytes: number;
 }
 
-export type ServerMessage =
-  | { type: 'ready'; port: number; headers: Headers; population?: Population }
-  | { type: 'stats'; peakRssBytes: number; cpuMicros: number }
-  | { type: 'failed'; message: string };
+/** What the server reports once it listens. */
+export interface ServerReady {
+  port: number;
+  headers: Headers;
+  population?: Population;
+}
 
-export type HarnessMessage = { type: 'stats' } | { type: 'stop' };
+/** Its CPU time and peak memory so far, asked before and after a measured run. */
+export interface ServerStats {
+  peakRssBytes: number;
+  cpuMicros: number;
+}
 
-const send = (message: ServerMessage) => process.send!(message);
-
-async function main(): Promise<void> {
+serveWorker(async () => {
   const [id, optionsJson] = process.argv.slice(2);
   const options = JSON.parse(optionsJson ?? '{}') as ScenarioOptions;
   const built = await scenarioById(id).build(options);
@@ -47,32 +52,25 @@ async function main(): Promise<void> {
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
   const headers = await built.credentials(`http://127.0.0.1:${port}`);
-  send({ type: 'ready', port, headers, population });
-
-  process.on('message', async (message: HarnessMessage) => {
-    if (message.type === 'stats') {
-      // maxRSS is the kernel's high-water mark of this process, in KiB.
-      const { maxRSS, userCPUTime, systemCPUTime } = process.resourceUsage();
-      send({ type: 'stats', peakRssBytes: maxRSS * 1024, cpuMicros: userCPUTime + systemCPUTime });
-    } else {
+  return {
+    ready: { port, headers, population } satisfies ServerReady,
+    answers: {
+      stats: (): ServerStats => {
+        // maxRSS is the kernel's high-water mark of this process, in KiB.
+        const { maxRSS, userCPUTime, systemCPUTime } = process.resourceUsage();
+        return { peakRssBytes: maxRSS * 1024, cpuMicros: userCPUTime + systemCPUTime };
+      },
+    },
+    async stop() {
       server.closeAllConnections();
       server.close();
       await built.close?.();
-      process.exit(0); // exits normally, so --cpu-prof writes its profile
-    }
-  });
-}
+    },
+  };
+});
 
 /** Memory after a full collection (the harness starts this process with --expose-gc). */
 function settledMemory(): NodeJS.MemoryUsage {
   globalThis.gc?.();
   return process.memoryUsage();
 }
-
-// The harness going away (even killed) must not leave a server behind.
-process.on('disconnect', () => process.exit(0));
-
-main().catch((err: Error) => {
-  send({ type: 'failed', message: err.stack ?? String(err) });
-  process.exit(1);
-});

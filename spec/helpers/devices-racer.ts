@@ -1,9 +1,6 @@
-// A child process for the cross-process races of listSessions (spec/engine/session/key-sessions-processes.spec.ts):
-// reads its job as one JSON line, says "ready", then on "go" does it and prints what it did, with the times of
-// each call by the system clock the processes share.
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Jam } from 'koa-jam';
+import { declareRacer } from '../../test-support/race.js';
 
 export type DevicesJob =
   /** Creates sessions on `lanes` concurrent lanes until `count` are made or `forMs` has passed. */
@@ -70,20 +67,17 @@ async function run(jam: Jam, job: DevicesJob): Promise<DevicesCall[]> {
   return calls;
 }
 
-async function main(storeUrl: string): Promise<void> {
-  const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
-  const job = JSON.parse((await lines.next()).value) as DevicesJob;
-  // A loaded machine must not turn this correctness test into a timing one.
-  const jam = new Jam({ session: { store: storeUrl, storeTimeout: 10_000 } });
-  await jam.listSessions(`warm-up-${process.pid}`); // connects first
-  console.log('ready');
-  await lines.next();
-  console.log(JSON.stringify(await run(jam, job)));
-  await jam.close();
-  process.stdin.destroy();
-}
-
-main(process.argv[2]).catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+/**
+ * One process of the cross-process races of listSessions (spec/engine/session/key-sessions-processes.spec.ts):
+ * does its job on the shared store and answers what it did, with the times of each call by the system clock
+ * the processes share.
+ */
+export const devicesRacer = declareRacer(
+  module,
+  async ({ store, ...job }: DevicesJob & { store: string }) => {
+    // A loaded machine must not turn this correctness test into a timing one.
+    const jam = new Jam({ session: { store, storeTimeout: 10_000 } });
+    await jam.listSessions(`warm-up-${process.pid}`); // connects first
+    return { run: () => run(jam, job as DevicesJob), close: () => jam.close() };
+  },
+);

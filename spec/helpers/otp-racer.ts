@@ -1,37 +1,32 @@
-// A child process for the cross-process OTP race: reads what to check (OTP codes, or recovery codes with the
-// hashes they are checked against), says "ready", then on "go" runs all its checks at once and prints, for
-// each, "valid" or the error code.
-import { createInterface } from 'node:readline';
 import { Jam } from 'koa-jam';
+import { declareRacer } from '../../test-support/race.js';
 
 export interface OtpRace {
+  /** The OTP store, shared by the racing processes. */
+  store: string;
   maxAttempts: number;
   secret: string;
   /** Checks to run at once: a code and the principal it is checked for; with `hashes`, a recovery code. */
   checks: { code: string; sessionKey: string; hashes?: string[] }[];
 }
 
-async function raceOtp(storeUrl: string): Promise<void> {
-  const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
-  const { maxAttempts, secret, checks } = JSON.parse((await lines.next()).value) as OtpRace;
-  const jam = new Jam({ otp: { store: storeUrl, storeTimeout: 10_000, maxAttempts } });
+/**
+ * One process checking OTP codes (or recovery codes) in a race: for each check, "valid" or the error code
+ * (spec/security/otp-many-processes.spec.ts).
+ */
+export const otpRacer = declareRacer(module, async ({ store, maxAttempts, secret, checks }: OtpRace) => {
+  const jam = new Jam({ otp: { store, storeTimeout: 10_000, maxAttempts } });
   await jam.checkOtpCode(secret, '000000', { sessionKey: `warm-up-${process.pid}` }); // connects first
-  console.log('ready');
-  await lines.next();
-  const results = await Promise.all(
-    checks.map(async ({ code, sessionKey, hashes }) => {
-      const check = hashes
-        ? await jam.checkRecoveryCode(sessionKey, code, hashes)
-        : await jam.checkOtpCode(secret, code, { sessionKey });
-      return check.valid ? 'valid' : check.error.code;
-    }),
-  );
-  console.log(JSON.stringify(results));
-  await jam.close();
-  process.stdin.destroy();
-}
-
-raceOtp(process.argv[2]).catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
+  return {
+    run: () =>
+      Promise.all(
+        checks.map(async ({ code, sessionKey, hashes }) => {
+          const check = hashes
+            ? await jam.checkRecoveryCode(sessionKey, code, hashes)
+            : await jam.checkOtpCode(secret, code, { sessionKey });
+          return check.valid ? 'valid' : check.error.code;
+        }),
+      ),
+    close: () => jam.close(),
+  };
 });

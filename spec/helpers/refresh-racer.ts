@@ -1,30 +1,36 @@
-// A child process for the cross-process race: reads refresh tokens, says "ready", then on "go" spends them
-// all at once and prints, for each, the new access token or the error code.
-import { createInterface } from 'node:readline';
 import { Jam, isJamError } from 'koa-jam';
+import { declareRacer } from '../../test-support/race.js';
 import { SECRET } from './keys.js';
 
-async function raceRefresh(storeUrl: string): Promise<void> {
-  const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
-  const { warmup, tokens } = JSON.parse((await lines.next()).value) as { warmup: string; tokens: string[] };
-  const jam = new Jam({ jwt: { secretKey: SECRET, list: { type: 'black', store: storeUrl } } });
-  await jam.verifyJwtToken(warmup); // connects to the store before the start line
-  console.log('ready');
-  await lines.next();
-  const results = await Promise.all(
-    tokens.map((token) =>
-      jam.refreshTokenPair(token).then(
-        (pair) => ({ accessToken: pair.accessToken }),
-        (err: unknown) => ({ code: isJamError(err) ? err.code : String(err) }),
-      ),
-    ),
-  );
-  console.log(JSON.stringify(results));
-  await jam.close();
-  process.stdin.destroy();
+export interface RefreshRace {
+  /** The black list's store, shared by the racing processes. */
+  store: string;
+  /** An access token to verify before the start, so the store is connected when the race begins. */
+  warmup: string;
+  /** Refresh tokens to spend, all at once. */
+  tokens: string[];
 }
 
-raceRefresh(process.argv[2]).catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
+/** For each token: the new access token, or the error code. */
+export interface RefreshOutcome {
+  accessToken?: string;
+  code?: string;
+}
+
+/** One process spending refresh tokens in a race (spec/engine/jwt/token-pairs.spec.ts). */
+export const refreshRacer = declareRacer(module, async ({ store, warmup, tokens }: RefreshRace) => {
+  const jam = new Jam({ jwt: { secretKey: SECRET, list: { type: 'black', store } } });
+  await jam.verifyJwtToken(warmup);
+  return {
+    run: () =>
+      Promise.all(
+        tokens.map((token) =>
+          jam.refreshTokenPair(token).then(
+            (pair): RefreshOutcome => ({ accessToken: pair.accessToken }),
+            (err: unknown): RefreshOutcome => ({ code: isJamError(err) ? err.code : String(err) }),
+          ),
+        ),
+      ),
+    close: () => jam.close(),
+  };
 });

@@ -1,21 +1,16 @@
-import { join } from 'node:path';
 import { expect } from 'chai';
 import { Jam, generateOtpSecret, generateRecoveryCodes } from 'koa-jam';
-import type { OtpRace } from '../helpers/otp-racer.js';
-import { race, startRacer } from '../helpers/racer.js';
+import { race } from '../../test-support/race.js';
+import { otpRacer, type OtpRace } from '../helpers/otp-racer.js';
 import { STORE_KINDS, type StoreUnderTest } from '../helpers/store-kinds.js';
 
-const OTP_RACER = join(__dirname, '../helpers/otp-racer.js');
 const PROCESSES = 4;
 const MAX_ATTEMPTS = 5;
 const GUESSES_PER_PROCESS = 8;
 
 /** Every check of every process, as "valid" or an error code. */
-async function raceChecks(sut: StoreUnderTest, input: OtpRace): Promise<string[]> {
-  const racers = Array.from({ length: PROCESSES }, () =>
-    startRacer<string[]>(OTP_RACER, [sut.store!], input),
-  );
-  return (await race(racers)).flat();
+async function raceChecks(sut: StoreUnderTest, input: Omit<OtpRace, 'store'>): Promise<string[]> {
+  return (await race(otpRacer, Array(PROCESSES).fill({ ...input, store: sut.store! }))).flat();
 }
 
 const count = (results: string[], outcome: string) => results.filter((r) => r === outcome).length;

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { expect } from 'chai';
 import { jwtVerify } from 'jose';
 import { Jam, type JwtListOptions, type JwtOptions } from 'koa-jam';
@@ -6,12 +5,11 @@ import { freezeClock } from '../../helpers/clock.js';
 import { SECRET } from '../../helpers/keys.js';
 import { useListJams } from '../../helpers/list-jams.js';
 import { STORE_KINDS } from '../../helpers/store-kinds.js';
+import { race } from '../../../test-support/race.js';
 import { rejectsWith } from '../../helpers/errors.js';
-import { race, startRacer } from '../../helpers/racer.js';
+import { refreshRacer } from '../../helpers/refresh-racer.js';
 import { slowKeyv } from '../../helpers/slow-store.js';
 import { craftToken, decodeSegment } from '../../helpers/tokens.js';
-
-const REFRESH_RACER = join(__dirname, '../../helpers/refresh-racer.js');
 
 for (const kind of STORE_KINDS) {
   describe(`token pairs on ${kind.name}`, () => {
@@ -120,9 +118,12 @@ for (const kind of STORE_KINDS) {
         this.timeout(20_000);
         const jam = jamWith();
         const pairs = await Promise.all(Array.from({ length: 20 }, (_, n) => jam.genTokenPair({ n })));
-        const input = { warmup: pairs[0].accessToken, tokens: pairs.map((pair) => pair.refreshToken) };
-        const racer = () => startRacer<Outcome[]>(REFRESH_RACER, [jams.store!], input);
-        const [a, b] = await race([racer(), racer()]);
+        const input = {
+          store: jams.store!,
+          warmup: pairs[0].accessToken,
+          tokens: pairs.map((pair) => pair.refreshToken),
+        };
+        const [a, b] = await race(refreshRacer, [input, input]);
         // The racers ran on the real clock: bring a frozen one up to it, so their tokens are not from the future.
         const behind = performance.timeOrigin + performance.now() - Date.now();
         if (behind > 0 && kind.name === 'SQLite') await jams.advance(behind);
@@ -209,8 +210,3 @@ describe('token pairs', () => {
     expect(() => new Jam({ jwt: { secretKey: SECRET, refreshExpire: 0 } })).to.throw('jwt.refreshExpire');
   });
 });
-
-interface Outcome {
-  accessToken?: string;
-  code?: string;
-}

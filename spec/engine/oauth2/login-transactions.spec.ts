@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Jam, JamError, type OAuth2Options } from 'koa-jam';
+import { Jam, JamError, type Clock, type OAuth2Options } from 'koa-jam';
 import { CookieBrowser } from '../../helpers/cookie-browser.js';
 import { rejectsWith } from '../../helpers/errors.js';
 import { startIdp, type TestIdp } from '../../helpers/oidc-provider.js';
@@ -21,11 +21,11 @@ describe('oauth2 login transactions, in every store', function () {
     describe(kind.name, () => {
       let store: StoreUnderTest;
       const jams: Jam[] = [];
-      const jamWith = (extra: Partial<OAuth2Options> = {}) => {
+      const jamWith = (extra: Partial<OAuth2Options> = {}, clock?: Clock) => {
         const providers = {
           example: { issuer: idp.issuer, clientId: 'app', clientSecret: 'app-secret', redirectUri },
         };
-        const jam = new Jam({ oauth2: { providers, store: store.store, ...extra } });
+        const jam = new Jam({ oauth2: { providers, store: store.store, ...extra } }, { clock });
         jams.push(jam);
         return jam;
       };
@@ -73,6 +73,17 @@ describe('oauth2 login transactions, in every store', function () {
         await store.advance(3_100);
         const expired = await rejectsWith(jam.completeLogin('example', callback), 'ERR_OAUTH2');
         expect(expired.detail).to.include({ reason: 'unknown' });
+      });
+
+      it("forgets a login after oauth2.ttl on the Jam's clock, also while the store still holds it", async () => {
+        let now = Date.now();
+        const jam = jamWith({ ttl: 60 }, { now: () => now });
+        const callback = await started(jam);
+        now += 60_000;
+        const expired = await rejectsWith(jam.completeLogin('example', callback), 'ERR_OAUTH2');
+        expect(expired.detail).to.include({ reason: 'unknown' });
+        // koa-jam's memory store follows the Jam's clock; the others expire on their own, still a minute away.
+        expect(expired.message).to.match(kind.name === 'memory' ? /no login transaction/ : /expired/);
       });
     });
   }

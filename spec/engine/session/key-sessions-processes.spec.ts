@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { expect } from 'chai';
 import { Jam } from 'koa-jam';
-import type { DevicesCall, DevicesJob } from '../../helpers/devices-racer.js';
-import { race, startRacer } from '../../helpers/racer.js';
+import { race } from '../../../test-support/race.js';
+import { devicesRacer, type DevicesJob } from '../../helpers/devices-racer.js';
 import { STORE_KINDS, type StoreUnderTest } from '../../helpers/store-kinds.js';
-
-const DEVICES_RACER = join(__dirname, '../../helpers/devices-racer.js');
 
 /** A session's handle, as docs/sessions.md defines it: 16 characters of the SHA-256 of its (plain) id. */
 const handleOf = (id: string) =>
@@ -31,7 +28,10 @@ for (const kind of STORE_KINDS.filter((k) => k.name !== 'memory')) {
     });
 
     const racing = (jobs: DevicesJob[]) =>
-      race(jobs.map((job) => startRacer<DevicesCall[]>(DEVICES_RACER, [sut.store!], job)));
+      race(
+        devicesRacer,
+        jobs.map((job) => ({ ...job, store: sut.store! })),
+      );
 
     it('lists every session two processes create while a third lists, and none that a fourth ended by handle', async () => {
       const sessionKey = newKey();

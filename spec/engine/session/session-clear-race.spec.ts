@@ -1,32 +1,9 @@
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { join } from 'node:path';
 import { expect } from 'chai';
 import { Jam } from 'koa-jam';
-import { redisOrSkip } from '../../helpers/redis-or-skip.js';
+import { race } from '../../../test-support/race.js';
 import type { RedisServer } from '../../../test-support/redis-server.js';
-import type { Created, Timed } from '../../helpers/session-race-worker.js';
-
-const WORKER = join(__dirname, '../../helpers/session-race-worker.js');
-
-/** Starts a worker process; resolves to its result lines once `go` (its start signal) is called. */
-function worker(url: string, role: 'create' | 'clear', key: string) {
-  const child = spawn(process.execPath, [WORKER, url, role, key], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
-  const output: string[] = [];
-  let ready!: () => void;
-  const isReady = new Promise<void>((resolve) => (ready = resolve));
-  lines.on('line', (line) => (line === 'ready' ? ready() : output.push(line)));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return {
-    isReady,
-    go: (at: number) => child.stdin!.write(`${at}\n`),
-    result: async <T>(): Promise<T> => {
-      expect(await exited, `${role} worker exit code`).to.equal(0);
-      return JSON.parse(output.at(-1)!) as T;
-    },
-  };
-}
+import { redisOrSkip } from '../../helpers/redis-or-skip.js';
+import { sessionClearRacer, type Created, type Timed } from '../../helpers/session-clear-racer.js';
 
 describe('clearSessions across processes sharing one Redis', function () {
   this.timeout(20_000);
@@ -38,13 +15,10 @@ describe('clearSessions across processes sharing one Redis', function () {
 
   it('ends every session created before it, while another process keeps creating', async () => {
     const key = 'raced-user';
-    const creator = worker(redis.url, 'create', key);
-    const clearer = worker(redis.url, 'clear', key);
-    await Promise.all([creator.isReady, clearer.isReady]);
-    const startAt = Date.now() + 100;
-    creator.go(startAt);
-    clearer.go(startAt);
-    const [created, clears] = [await creator.result<Created[]>(), await clearer.result<Timed[]>()];
+    const [created, clears] = (await race(sessionClearRacer, [
+      { url: redis.url, role: 'create', key },
+      { url: redis.url, role: 'clear', key },
+    ])) as [Created[], Timed[]];
 
     const jam = new Jam({ session: { store: redis.url, storeTimeout: 10_000 } });
     try {

@@ -1,6 +1,8 @@
-import { hash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.js';
 import { JamError } from '../jam-error.js';
 import type { JamStore } from '../store/jam-store.js';
+import { SingleUseEntries } from '../store/single-use-entries.js';
 
 /** What the server keeps between the redirect to the provider and the callback. */
 export interface LoginTransaction {
@@ -17,20 +19,17 @@ const BROWSER_KEY = /^[A-Za-z0-9_-]{43}$/;
  * Login transactions, bound to a browser: the browser holds a random key (a cookie), and a transaction is
  * stored under the hash of that key and the `state` it was started with. A callback needs both, so a
  * `state` that leaks (logs, Referer) is useless without the cookie, and the store never holds the key.
- * A transaction is used at most once, even by racing callbacks, and expires with the store entry (Keyv checks
- * the expiry on every read, whatever the backend).
+ * A transaction is used at most once, even by racing callbacks, and expires after `oauth2.ttl`.
  */
 export class LoginTransactions {
-  readonly #store: JamStore;
-  readonly #ttlMs: number;
+  readonly #entries: SingleUseEntries<LoginTransaction>;
 
-  constructor(store: JamStore, ttlMs: number) {
-    this.#store = store;
-    this.#ttlMs = ttlMs;
+  constructor(store: JamStore, ttlMs: number, clock: Clock) {
+    this.#entries = new SingleUseEntries(store, 'tx', ttlMs, clock);
   }
 
   get ttlMs(): number {
-    return this.#ttlMs;
+    return this.#entries.ttlMs;
   }
 
   /** The browser's key: the one it already has when well-formed (parallel logins), else a new one. */
@@ -41,7 +40,7 @@ export class LoginTransactions {
   }
 
   async save(browserKey: string, transaction: LoginTransaction): Promise<void> {
-    await this.#store.set(keyOf(browserKey, transaction.state), transaction, this.#ttlMs);
+    await this.#entries.put(`${browserKey}.${transaction.state}`, transaction);
   }
 
   /** The transaction, removed; ERR_OAUTH2 when there is none for this browser and state (wrong, spent or expired). */
@@ -50,18 +49,13 @@ export class LoginTransactions {
     if (browserKey === undefined || !BROWSER_KEY.test(browserKey)) {
       throw JamError.oauth2Refused('no-cookie', 'the browser has no login transaction cookie');
     }
-    const key = keyOf(browserKey, state);
-    const transaction = await this.#store.get<LoginTransaction>(key);
-    if (transaction === undefined)
-      throw JamError.oauth2Refused('unknown', 'no login transaction for this state and browser');
-    // Racing callbacks (a replayed URL) may all read it; exactly one claims it.
-    if (!(await this.#store.claim(`used:${key}`, this.#ttlMs)))
-      throw JamError.oauth2Refused('replayed', 'login transaction already used');
-    await this.#store.delete(key);
-    return transaction;
+    const taken = await this.#entries.take(`${browserKey}.${state}`);
+    if ('value' in taken) return taken.value;
+    if (taken.refused === 'spent') throw JamError.oauth2Refused('replayed', 'login transaction already used');
+    const why =
+      taken.refused === 'expired'
+        ? 'login transaction expired'
+        : 'no login transaction for this state and browser';
+    throw JamError.oauth2Refused('unknown', why);
   }
-}
-
-function keyOf(browserKey: string, state: string): string {
-  return `tx:${hash('sha256', `${browserKey}.${state}`, 'base64url')}`;
 }

@@ -43,7 +43,7 @@ export class OAuth2Service {
       timeoutMs: options.storeTimeoutMs,
       clock,
     });
-    this.#transactions = new LoginTransactions(this.#store, options.ttlMs);
+    this.#transactions = new LoginTransactions(this.#store, options.ttlMs, clock);
   }
 
   providers(): string[] {

@@ -1,7 +1,8 @@
-import { hash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { JamError } from '../jam-error.js';
 import type { JamStore } from '../store/jam-store.js';
+import { SingleUseEntries, type TakeRefusal } from '../store/single-use-entries.js';
 
 export type PasskeyCeremony = 'registration' | 'authentication';
 
@@ -9,11 +10,16 @@ interface ChallengeRecord {
   ceremony: PasskeyCeremony;
   /** The user the challenge was issued for; null for a sign-in that lets the authenticator pick the account. */
   userId: string | null;
-  expiresAt: number;
 }
 
 /** 32 random bytes in base64url, nothing else: anything else was never issued here. */
 const CHALLENGE_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+const REFUSED: Record<TakeRefusal, string> = {
+  unknown: 'the challenge is unknown, expired or already used',
+  spent: 'the challenge was already used',
+  expired: 'the challenge has expired',
+};
 
 /**
  * WebAuthn challenges kept on a JamStore between the options and the browser's answer. Each is random,
@@ -21,20 +27,15 @@ const CHALLENGE_SHAPE = /^[A-Za-z0-9_-]{43}$/;
  * answer, only the one that wins the store's atomic claim goes on.
  */
 export class PasskeyChallenges {
-  readonly #store: JamStore;
-  readonly #lifetimeMs: number;
-  readonly #clock: Clock;
+  readonly #entries: SingleUseEntries<ChallengeRecord>;
 
   constructor(store: JamStore, lifetimeMs: number, clock: Clock) {
-    this.#clock = clock;
-    this.#store = store;
-    this.#lifetimeMs = lifetimeMs;
+    this.#entries = new SingleUseEntries(store, 'challenge', lifetimeMs, clock);
   }
 
   async issue(ceremony: PasskeyCeremony, userId: string | null): Promise<string> {
     const challenge = randomBytes(32).toString('base64url');
-    const record: ChallengeRecord = { ceremony, userId, expiresAt: this.#clock.now() + this.#lifetimeMs };
-    await this.#store.set(`challenge:${storeKey(challenge)}`, record, this.#lifetimeMs);
+    await this.#entries.put(challenge, { ceremony, userId });
     return challenge;
   }
 
@@ -45,32 +46,16 @@ export class PasskeyChallenges {
   async spend(challenge: string, ceremony: PasskeyCeremony): Promise<string | null> {
     if (!CHALLENGE_SHAPE.test(challenge))
       throw JamError.passkeyRefused('ERR_PASSKEY_CHALLENGE', ceremony, 'the challenge was not issued here');
-    const key = storeKey(challenge);
-    const record = await this.#store.get<ChallengeRecord>(`challenge:${key}`);
-    if (record === undefined)
+    // Taken before anything else is checked, so a refused attempt also uses the challenge up.
+    const taken = await this.#entries.take(challenge);
+    if (!('value' in taken))
+      throw JamError.passkeyRefused('ERR_PASSKEY_CHALLENGE', ceremony, REFUSED[taken.refused]);
+    if (taken.value.ceremony !== ceremony)
       throw JamError.passkeyRefused(
         'ERR_PASSKEY_CHALLENGE',
         ceremony,
-        'the challenge is unknown, expired or already used',
+        `the challenge was issued for ${taken.value.ceremony}`,
       );
-    // Claimed before anything else is checked, so a refused attempt also uses the challenge up.
-    if (!(await this.#store.claim(`spent:${key}`, this.#lifetimeMs)))
-      throw JamError.passkeyRefused('ERR_PASSKEY_CHALLENGE', ceremony, 'the challenge was already used');
-    await this.#store.delete(`challenge:${key}`);
-    // Stores expire entries on their own clocks; the issuing time is what counts.
-    if (this.#clock.now() >= record.expiresAt)
-      throw JamError.passkeyRefused('ERR_PASSKEY_CHALLENGE', ceremony, 'the challenge has expired');
-    if (record.ceremony !== ceremony)
-      throw JamError.passkeyRefused(
-        'ERR_PASSKEY_CHALLENGE',
-        ceremony,
-        `the challenge was issued for ${record.ceremony}`,
-      );
-    return record.userId;
+    return taken.value.userId;
   }
-}
-
-/** Store keys are hashes: a dump of the store holds no challenge an attacker could still answer. */
-function storeKey(challenge: string): string {
-  return hash('sha256', challenge, 'base64url');
 }
