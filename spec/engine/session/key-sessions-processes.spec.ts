@@ -68,7 +68,7 @@ for (const kind of STORE_KINDS.filter((k) => k.name !== 'memory')) {
       const sessionKey = newKey();
       const kept = await jam.createSession(sessionKey, { kept: true });
       const [created, clears, lists] = await racing([
-        { role: 'create', sessionKey, count: 400, forMs: 3000, lanes: 4 },
+        { role: 'create', sessionKey, count: 400, forMs: 5000, lanes: 4 },
         { role: 'clear', sessionKey, except: kept, times: 3, everyMs: 50 },
         { role: 'list', sessionKey, forMs: 1000, read: kept },
       ]);
