@@ -18,6 +18,7 @@ import QRCode from 'qrcode';
 import { logSecurityEvents } from './console-events.js';
 import { addDeviceRoutes, deviceMeta } from './web-devices.js';
 import { codePage, enrolPage, loginPage, profilePage, unavailablePage } from './web-pages.js';
+import { addRecoveryRoutes, newRecoveryCodesPage } from './web-recovery.js';
 import { WebUsers } from './web-users.js';
 
 /** What the session holds. `otpPending`: the password was right, the second factor is still due. */
@@ -43,9 +44,9 @@ const OTP_REFUSALS: Partial<Record<JamErrorCode, string>> = {
 
 /**
  * A small server-rendered site on koa-jam sessions: log in with a password or with the Example IdP (when the
- * Jam config has it), a profile page, turning on two-factor authentication with a QR code, a login that asks
- * for the code when it is on, passkeys (add, list, remove, sign in with one), "your devices" (the sessions
- * of the user: end one, or all others), and logout.
+ * Jam config has it), a profile page, turning on two-factor authentication with a QR code (and recovery codes,
+ * shown once), a login that asks for the code when it is on (or a recovery code), passkeys (add, list, remove,
+ * sign in with one), "your devices" (the sessions of the user: end one, or all others), and logout.
  */
 export function createWebApp(jam: Jam, users: WebUsers, { issuer = 'koa-jam example' } = {}): Koa {
   const router = new Router();
@@ -110,11 +111,17 @@ export function createWebApp(jam: Jam, users: WebUsers, { issuer = 'koa-jam exam
       ctx.body = codePage({ error: OTP_REFUSALS[check.error.code] });
       return;
     }
-    // More rights now: the same data under a new id.
-    await jam.updateSession(ctx.state.sessionId!, { username: user.username });
+    await completeLogin(ctx, user.username);
+  });
+
+  /** The second factor passed (a code, or a recovery code). More rights now: the same data under a new id. */
+  async function completeLogin(ctx: Context, username: string): Promise<void> {
+    await jam.updateSession(ctx.state.sessionId!, { username });
     setSessionCookie(ctx, await jam.reworkSession(ctx.state.sessionId!));
     seeOther(ctx, '/profile');
-  });
+  }
+  const pendingUser = (ctx: Context) => (session(ctx)?.otpPending ? session(ctx)!.username : undefined);
+  addRecoveryRoutes(router, jam, users, { pendingUser, complete: completeLogin, seeOther });
 
   router.get('/profile', signedIn, async (ctx) => {
     const { username, via } = session(ctx)!;
@@ -168,7 +175,7 @@ export function createWebApp(jam: Jam, users: WebUsers, { issuer = 'koa-jam exam
     }
     users.enableOtp(current.username, secret);
     await jam.updateSession(ctx.state.sessionId!, { username: current.username });
-    seeOther(ctx, '/profile?done=2fa');
+    ctx.body = newRecoveryCodesPage(users, current.username, 'Two-factor authentication is now on.');
   });
 
   router.post('/logout', async (ctx) => {
@@ -238,7 +245,6 @@ export function createWebApp(jam: Jam, users: WebUsers, { issuer = 'koa-jam exam
 }
 
 const NOTICES: Record<string, string> = {
-  '2fa': 'Two-factor authentication is now on.',
   passkey: 'Your passkey was added.',
   'passkey-removed': 'The passkey was removed.',
 };

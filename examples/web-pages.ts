@@ -102,7 +102,8 @@ export function codePage({ error }: { error?: string } = {}): string {
           >Code <input name="code" inputmode="numeric" autocomplete="one-time-code" required autofocus
         /></label>
         <button type="submit">Continue</button>
-      </form>`,
+      </form>
+      <p><a href="/login/recovery">Lost your phone? Use a recovery code</a></p>`,
   );
 }
 

@@ -8,6 +8,8 @@ export interface WebUser {
   passwordHash: string;
   /** Set once the user has confirmed an authenticator app with a first code. */
   otpSecret?: string;
+  /** The hashes of the user's unused recovery codes (the codes themselves are shown once, never kept). */
+  recoveryHashes?: string[];
 }
 
 /** The example's user database, in memory. Passwords are kept only as hashes. */
@@ -49,6 +51,16 @@ export class WebUsers {
 
   enableOtp(username: string, secret: string): void {
     this.#users.get(username)!.otpSecret = secret;
+  }
+
+  setRecoveryHashes(username: string, hashes: string[]): void {
+    this.#users.get(username)!.recoveryHashes = hashes;
+  }
+
+  /** A used recovery code's hash is removed: the user has one code fewer. */
+  removeRecoveryHash(username: string, hash: string): void {
+    const user = this.#users.get(username)!;
+    user.recoveryHashes = user.recoveryHashes?.filter((stored) => stored !== hash);
   }
 
   byId(id: string): WebUser | undefined {

@@ -13,6 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { createWebApp } from '../../examples/web-app.js';
 import { WebUsers } from '../../examples/web-users.js';
+import { submit } from '../helpers/browser-form.js';
 import { chromiumOrSkip } from '../helpers/chromium.js';
 import { freezeClock, type FrozenClock } from '../helpers/clock.js';
 import { CookieBrowser } from '../helpers/cookie-browser.js';
@@ -122,7 +123,7 @@ describe('examples/web-app', function () {
 
       // The code an authenticator app would show, computed by another implementation.
       const code = () => generateSync({ secret, epoch: Math.floor(Date.now() / 1000) });
-      await submit(page, { code: code() }, '/profile?done=2fa');
+      await submit(page, { code: code() }, '/2fa'); // the recovery codes: web-app-recovery.spec.ts
       expect(await page.textContent('body')).to.contain('Two-factor authentication is now on.');
 
       await submit(page, {}, '/login', 'Log out');
@@ -228,20 +229,6 @@ describe('examples/web-app', function () {
     });
   });
 });
-
-/** Fills the form's fields, clicks its button and waits for `path`; resolves to the final status. */
-async function submit(
-  page: Page,
-  fields: Record<string, string>,
-  path: string,
-  button?: string,
-): Promise<number> {
-  for (const [name, value] of Object.entries(fields)) await page.fill(`input[name=${name}]`, value);
-  const selector = button ? `button:has-text("${button}")` : 'form button[type=submit]';
-  const [response] = await Promise.all([page.waitForNavigation(), page.click(selector)]);
-  expect(new URL(page.url()).pathname + new URL(page.url()).search).to.equal(path);
-  return response!.status();
-}
 
 /** Rasterises the page's QR code SVG in the browser and decodes it with jsQR. */
 async function readQrCode(page: Page): Promise<string> {

@@ -9,28 +9,34 @@ export interface RefreshRace {
   warmup: string;
   /** Refresh tokens to spend, all at once. */
   tokens: string[];
+  /** `jwt.refreshReuseInterval` (default 0). */
+  refreshReuseInterval?: number;
 }
 
-/** For each token: the new access token, or the error code. */
+/** For each token: the new pair, or the error code. */
 export interface RefreshOutcome {
   accessToken?: string;
+  refreshToken?: string;
   code?: string;
 }
 
 /** One process spending refresh tokens in a race (spec/engine/jwt/token-pairs.spec.ts). */
-export const refreshRacer = declareRacer(module, async ({ store, warmup, tokens }: RefreshRace) => {
-  const jam = new Jam({ jwt: { secretKey: SECRET, list: { type: 'black', store } } });
-  await jam.verifyJwtToken(warmup);
-  return {
-    run: () =>
-      Promise.all(
-        tokens.map((token) =>
-          jam.refreshTokenPair(token).then(
-            (pair): RefreshOutcome => ({ accessToken: pair.accessToken }),
-            (err: unknown): RefreshOutcome => ({ code: isJamError(err) ? err.code : String(err) }),
+export const refreshRacer = declareRacer(
+  module,
+  async ({ store, warmup, tokens, refreshReuseInterval }: RefreshRace) => {
+    const jam = new Jam({ jwt: { secretKey: SECRET, list: { type: 'black', store }, refreshReuseInterval } });
+    await jam.verifyJwtToken(warmup);
+    return {
+      run: () =>
+        Promise.all(
+          tokens.map((token) =>
+            jam.refreshTokenPair(token).then(
+              (pair): RefreshOutcome => ({ ...pair }),
+              (err: unknown): RefreshOutcome => ({ code: isJamError(err) ? err.code : String(err) }),
+            ),
           ),
         ),
-      ),
-    close: () => jam.close(),
-  };
-});
+      close: () => jam.close(),
+    };
+  },
+);

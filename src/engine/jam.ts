@@ -71,7 +71,12 @@ export class Jam {
     if (jwt !== undefined) {
       const options = resolveJwtOptions(jwt);
       this.#jwt = new JwtService(options, clock);
-      this.#pairs = new TokenPairs(this.#jwt, this.#jwt.list, options.refreshExpire);
+      this.#pairs = new TokenPairs(
+        this.#jwt,
+        this.#jwt.list,
+        options.refreshExpire,
+        options.refreshReuseInterval,
+      );
     }
     this.#session =
       session === undefined ? undefined : new SessionService(resolveSessionOptions(session), clock);

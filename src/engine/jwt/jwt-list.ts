@@ -96,6 +96,19 @@ export class JwtList {
     return this.#store.claim(`spent:${idOf(payload, 'jti')}`, Math.max(1, this.#ttlOf({ exp: payload.exp })));
   }
 
+  /**
+   * Keeps `sealed` (the pair a refresh token was exchanged for) under the token's `jti` for `ttlMs`, unless
+   * something is kept there already; true for the one caller that wrote it, across processes on Redis and SQLite.
+   */
+  hold(payload: JamPayload, sealed: string, ttlMs: number): Promise<boolean> {
+    return this.#store.claim(`reissued:${idOf(payload, 'jti')}`, ttlMs, sealed);
+  }
+
+  /** What `hold` keeps for the token, while it does. */
+  held(payload: JamPayload): Promise<string | undefined> {
+    return this.#store.get<string>(`reissued:${idOf(payload, 'jti')}`);
+  }
+
   close(): Promise<void> {
     return this.#store.close();
   }

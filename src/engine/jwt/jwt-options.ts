@@ -50,6 +50,8 @@ export interface JwtOptions {
   algorithms?: JwtAlgorithm[];
   /** Refresh token lifetime in seconds used by `genTokenPair`. */
   refreshExpire?: number;
+  /** Seconds after a refresh token is spent during which presenting it again returns the same new pair. */
+  refreshReuseInterval?: number;
 }
 
 export interface ResolvedJwtOptions {
@@ -57,6 +59,7 @@ export interface ResolvedJwtOptions {
   keys: JwtKeySource;
   expire: number;
   refreshExpire: number;
+  refreshReuseInterval: number;
   list?: ResolvedListOptions;
   issuer?: string;
   audience?: string | string[];
@@ -68,6 +71,8 @@ export interface ResolvedJwtOptions {
 
 /** 10,000 typical tokens take about 8 MB; 64 MiB also holds 10,000 payloads of 6 KB, or ~650 hostile ones. */
 const DEFAULT_CACHE = { maxEntries: 10_000, maxBytes: 64 * 2 ** 20 };
+/** `jwt.refreshReuseInterval` is a window for retries, not a second lifetime. */
+const MAX_REUSE_INTERVAL = 3600;
 const keyInput = (_path: string, value: unknown) => value as KeyInput; // checked when the keys are built
 
 /** The `jwt` options, declared once (docs/jwt.md shows them). */
@@ -127,6 +132,11 @@ export const JWT_OPTIONS = {
     defaultDoc: '`2592000` (30 days)',
     check: (path: string, value: unknown) => checkPositiveNumber(path, value, { integer: true }),
   },
+  refreshReuseInterval: {
+    doc: `seconds after a refresh token is spent during which presenting it again returns the same new pair instead of revoking its family (a client retrying), 0 to ${MAX_REUSE_INTERVAL}; 0: every reuse revokes (see [the grace window](revocation-and-refresh.md#a-grace-window-for-retries)).`,
+    default: 0,
+    check: checkReuseInterval,
+  },
   keys: {
     doc: '`[{ kid, alg?, secretKey \\| privateKey \\| publicKey }]` instead of the single key options: key rotation (see [below](#key-rotation-and-jwks)).',
     check: (_path: string, value: unknown) => value as JwtKeyOptions[], // checked when the keys are built
@@ -176,6 +186,13 @@ export function resolveJwtOptions(
     keySet = JwtKeySet.fromList(options.alg, keys);
   }
   return { ...options, keys: keySet, list, cache };
+}
+
+function checkReuseInterval(path: string, value: unknown): number {
+  const seconds = checkNonNegativeNumber(path, value);
+  if (seconds > MAX_REUSE_INTERVAL)
+    throw JamError.config(`${path} must be at most ${MAX_REUSE_INTERVAL} seconds, got ${seconds}`);
+  return seconds;
 }
 
 function checkAudience(path: string, value: unknown): string | string[] {
