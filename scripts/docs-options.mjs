@@ -15,6 +15,8 @@ const dist = (path) => createRequire(import.meta.url)(join(ROOT, 'dist', path));
 /** The schema of each section, by the name its marker carries: [module in dist/, exported schema]. */
 const SECTIONS = {
   jwt: ['engine/jwt/jwt-options.js', 'JWT_OPTIONS'],
+  'jwt.cache': ['engine/jwt/jwt-options.js', 'JWT_CACHE_OPTIONS'],
+  'jwt.keys': ['engine/jwt/jwt-key-set.js', 'JWT_KEY_OPTIONS'],
   'jwt.list': ['engine/jwt/jwt-list-options.js', 'JWT_LIST_OPTIONS'],
   'jwt.jwks': ['engine/jwt/remote-jwks-options.js', 'JWT_JWKS_OPTIONS'],
   session: ['engine/session/session-options.js', 'SESSION_OPTIONS'],
@@ -26,12 +28,14 @@ const SECTIONS = {
   jamJwt: ['koa/jam-jwt.js', 'JAM_JWT_OPTIONS'],
   jamJwks: ['koa/jam-jwks.js', 'JAM_JWKS_OPTIONS'],
   jamSession: ['koa/jam-session.js', 'JAM_SESSION_OPTIONS'],
+  'jamSession.cookie': ['koa/session-cookie.js', 'SESSION_COOKIE_ATTRIBUTES'],
   jamCsrf: ['koa/jam-csrf.js', 'JAM_CSRF_OPTIONS'],
   jamOAuth2: ['koa/jam-oauth2.js', 'JAM_OAUTH2_OPTIONS'],
   jamPasskeys: ['koa/jam-passkeys.js', 'JAM_PASSKEYS_OPTIONS'],
   jamAuthorizationChecker: ['routing-controllers/jam-authorization-checker.js', 'JAM_AUTHORIZATION_OPTIONS'],
   jamCurrentUserChecker: ['routing-controllers/jam-current-user-checker.js', 'JAM_CURRENT_USER_OPTIONS'],
   Payload: ['routing-controllers/payload.js', 'PAYLOAD_OPTIONS'],
+  sessionCookie: ['testing/test-jam.js', 'TEST_SESSION_OPTIONS'],
 };
 
 const { JAM_ERROR_CODES } = dist('engine/jam-error.js');

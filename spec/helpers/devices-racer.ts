@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Jam } from 'koa-jam';
+import { MANY_SESSIONS } from './many-sessions.js';
 import { declareRacer } from '../../test-support/race.js';
 
 export type DevicesJob =
@@ -76,7 +77,7 @@ export const devicesRacer = declareRacer(
   module,
   async ({ store, ...job }: DevicesJob & { store: string }) => {
     // A loaded machine must not turn this correctness test into a timing one.
-    const jam = new Jam({ session: { store, storeTimeout: 10_000 } });
+    const jam = new Jam({ session: { store, storeTimeout: 10_000, maxPerKey: MANY_SESSIONS } });
     await jam.listSessions(`warm-up-${process.pid}`); // connects first
     return { run: () => run(jam, job as DevicesJob), close: () => jam.close() };
   },

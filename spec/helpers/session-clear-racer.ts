@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Jam } from 'koa-jam';
+import { MANY_SESSIONS } from './many-sessions.js';
 import { declareRacer } from '../../test-support/race.js';
 
 export interface SessionClearRace {
@@ -52,7 +53,7 @@ async function clearing(jam: Jam, key: string, stopAt: number): Promise<Timed[]>
 /** One process of the clearSessions race (spec/engine/session/session-clear-race.spec.ts), for RACE_MS. */
 export const sessionClearRacer = declareRacer(module, async ({ url, role, key }: SessionClearRace) => {
   // A loaded machine must not turn this correctness test into a timing one.
-  const jam = new Jam({ session: { store: url, storeTimeout: 10_000 } });
+  const jam = new Jam({ session: { store: url, storeTimeout: 10_000, maxPerKey: MANY_SESSIONS } });
   await jam.getSession('warm-up-the-connection'.padEnd(32, 'x'));
   return {
     run: (): Promise<Timed[]> => (role === 'create' ? creating : clearing)(jam, key, Date.now() + RACE_MS),

@@ -38,4 +38,26 @@ describe('security: fuzzing the interleavings of a refresh-token replay (fast-ch
       fuzzSettings(0.1),
     );
   });
+
+  it('jwt.refreshReuseInterval: whatever each store call takes, racing refreshes with one token get one and the same pair, and the family lives', async () => {
+    const latencies = fc.array(fc.integer({ min: 0, max: 25 }), { minLength: 1, maxLength: 24 });
+    const racers = fc.integer({ min: 2, max: 4 });
+    const type = fc.constantFrom('black' as const, 'white' as const);
+    await fc.assert(
+      fc.asyncProperty(latencies, racers, type, async (ms, n, listType) => {
+        let call = 0;
+        const store = slowKeyv(() => ms[call++ % ms.length]);
+        const jam = new Jam({
+          jwt: { secretKey: SECRET, list: { type: listType, store }, refreshReuseInterval: 60 },
+        });
+        const { refreshToken } = await jam.genTokenPair({ sub: 'u1' });
+        const pairs = await Promise.all(Array.from({ length: n }, () => jam.refreshTokenPair(refreshToken)));
+        for (const pair of pairs) expect(pair, `after ${JSON.stringify(ms)}`).to.deep.equal(pairs[0]);
+        expect(await jam.verifyJwtToken(pairs[0].accessToken)).to.include({ sub: 'u1' });
+        expect(await jam.refreshTokenPair(pairs[0].refreshToken)).to.have.keys('accessToken', 'refreshToken');
+        await jam.close();
+      }),
+      fuzzSettings(0.1),
+    );
+  });
 });

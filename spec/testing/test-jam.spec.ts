@@ -90,6 +90,13 @@ describe('koa-jam/testing', () => {
       await request(appFor(jam, 'sid')).get('/site/me').set('Cookie', cookie).expect(200, { user: 2 });
       await request(appFor(jam)).get('/site/me').set('Cookie', cookie).expect(401);
     });
+
+    it('refuses an unknown or malformed option by name', async () => {
+      const unknown = await rejectsWith(jam.sessionCookie({}, { cookie: 'sid' } as never), 'ERR_CONFIG');
+      expect(unknown.message).to.equal('unknown option sessionCookie.cookie (known: sessionKey, cookieName)');
+      const empty = await rejectsWith(jam.sessionCookie({}, { sessionKey: '' }), 'ERR_CONFIG');
+      expect(empty.message).to.equal('sessionCookie.sessionKey must be a non-empty string');
+    });
   });
 
   describe('otpCode', () => {

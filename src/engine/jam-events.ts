@@ -37,7 +37,7 @@ const CHANNELS = {
   'recovery.used': message<{ sessionKey: string }>(),
   'session.created': message<{ sessionKey: string; session: string }>(),
   'session.ended': message<{
-    reason: 'logout' | 'clear' | 'rework' | 'expired-on-read';
+    reason: 'logout' | 'clear' | 'rework' | 'expired-on-read' | 'limit';
     session?: string;
     sessionKey?: string;
     renewedAs?: string;

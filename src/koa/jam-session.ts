@@ -1,13 +1,12 @@
 import type { Middleware } from 'koa';
 import { isJamError, JamError } from '../engine/jam-error.js';
 import type { Jam } from '../engine/jam.js';
-import { checkOneOf, checkSection, checkString } from '../shared/option-checks.js';
 import { resolveSection, type OptionsSchema } from '../shared/options-schema.js';
 import { assertJam } from './jam-context.js';
 import type { JamStatePayload } from './koa-state.js';
 import { refuseCredential } from './auth-failure.js';
 import {
-  SAME_SITE,
+  SESSION_COOKIE_ATTRIBUTES,
   SESSION_COOKIE_NAME,
   setSessionCookie,
   type SessionCookieOptions,
@@ -25,8 +24,6 @@ export interface JamSessionOptions extends CredentialSources {
   cookie?: Pick<SessionCookieOptions, 'path' | 'domain' | 'sameSite'>;
 }
 
-type CookieAttributes = NonNullable<JamSessionOptions['cookie']>;
-
 /** The jamSession options, declared once (docs/sessions.md shows them); a string is `cookieName`. */
 export const JAM_SESSION_OPTIONS = {
   cookieName: {
@@ -40,8 +37,8 @@ export const JAM_SESSION_OPTIONS = {
     check: checkCredentialName,
   },
   cookie: {
-    doc: '`{ path, domain, sameSite }` the cookie was set with, to re-send it (rolling sessions).',
-    check: checkCookieAttributes,
+    doc: '`{ path, domain, sameSite }` the cookie was set with, to re-send it (rolling sessions; see [below](#cookies)).',
+    check: (path: string, value: unknown) => resolveSection(path, SESSION_COOKIE_ATTRIBUTES, value),
   },
 } as const satisfies OptionsSchema;
 
@@ -81,12 +78,4 @@ export function jamSession(jam: Jam, options: string | JamSessionOptions = SESSI
     }
     return next();
   };
-}
-
-function checkCookieAttributes(path: string, value: unknown): CookieAttributes {
-  const { path: cookiePath, domain, sameSite } = checkSection(path, value, ['path', 'domain', 'sameSite']);
-  if (cookiePath !== undefined) checkString(`${path}.path`, cookiePath);
-  if (domain !== undefined) checkString(`${path}.domain`, domain);
-  if (sameSite !== undefined) checkOneOf(`${path}.sameSite`, sameSite, SAME_SITE);
-  return value as CookieAttributes;
 }

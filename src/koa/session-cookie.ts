@@ -1,5 +1,7 @@
 import type { Context } from 'koa';
 import { JamError } from '../engine/jam-error.js';
+import { checkOneOf, checkString } from '../shared/option-checks.js';
+import type { OptionsSchema } from '../shared/options-schema.js';
 
 /** The cookie jamSession reads and setSessionCookie writes unless told another name. */
 export const SESSION_COOKIE_NAME = 'sessionId';
@@ -20,6 +22,24 @@ export interface SessionCookieOptions {
   /** Default `lax`: sent on top-level navigations from other sites, never on their subrequests or forms' POSTs. */
   sameSite?: (typeof SAME_SITE)[number];
 }
+
+/**
+ * The attributes a session cookie was set with, declared once (jamSession's `cookie` option; docs/sessions.md
+ * shows them). Absent ones keep setSessionCookie's defaults.
+ */
+export const SESSION_COOKIE_ATTRIBUTES = {
+  path: { doc: 'the `Path` the cookie was set with.', defaultDoc: '`/`', check: checkString },
+  domain: {
+    doc: 'the `Domain` the cookie was set with; without it the cookie goes to this host only.',
+    defaultDoc: '—',
+    check: checkString,
+  },
+  sameSite: {
+    doc: '`lax`, `strict` or `none`.',
+    defaultDoc: '`lax`',
+    check: (path: string, value: unknown) => checkOneOf(path, value, SAME_SITE),
+  },
+} as const satisfies OptionsSchema;
 
 /**
  * Sets the session cookie: HttpOnly (scripts cannot read it), SameSite=Lax, Path=/, and Secure whenever the

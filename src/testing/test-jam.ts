@@ -7,6 +7,8 @@ import {
   type OtpSecret,
 } from '../index.js';
 import { SESSION_COOKIE_NAME } from '../koa/session-cookie.js';
+import { checkString } from '../shared/option-checks.js';
+import { resolveSection, type OptionsSchema } from '../shared/options-schema.js';
 import { TestClock } from './test-clock.js';
 
 /**
@@ -23,11 +25,25 @@ export interface TestJamOptions {
 
 /** Options of `TestJam.sessionCookie`. */
 export interface TestSessionOptions {
-  /** The session key (user name or id) the session belongs to. Default `test-user`. */
+  /** The session key (user name or id) the session belongs to. */
   sessionKey?: string;
-  /** The cookie jamSession reads. Default `sessionId`, jamSession's default. */
+  /** The cookie jamSession reads. */
   cookieName?: string;
 }
+
+/** The options of `TestJam.sessionCookie`, declared once (docs/testing.md shows them). */
+export const TEST_SESSION_OPTIONS = {
+  sessionKey: {
+    doc: 'the session key (user name or id) the session belongs to.',
+    default: 'test-user',
+    check: checkString,
+  },
+  cookieName: {
+    doc: "the cookie jamSession reads (jamSession's default).",
+    default: SESSION_COOKIE_NAME,
+    check: checkString,
+  },
+} as const satisfies OptionsSchema;
 
 const ON_BY_DEFAULT: TestJamConfig = { jwt: {}, session: {}, otp: {}, authz: {} };
 
@@ -54,7 +70,7 @@ export class TestJam extends Jam {
 
   /** A `Cookie` header value (`sessionId=<id>`) for a new session holding `data`. */
   async sessionCookie(data: object, options: TestSessionOptions = {}): Promise<string> {
-    const { sessionKey = 'test-user', cookieName = SESSION_COOKIE_NAME } = options;
+    const { sessionKey, cookieName } = resolveSection('sessionCookie', TEST_SESSION_OPTIONS, options);
     return `${cookieName}=${await this.createSession(sessionKey, data)}`;
   }
 

@@ -55,6 +55,9 @@ describe('jwt options', () => {
     );
     expect(configMessage({ secretKey: SECRET, cache: { maxEntries: 0 } })).to.contain('jwt.cache.maxEntries');
     expect(configMessage({ secretKey: SECRET, cache: { maxBytes: 0.5 } })).to.contain('jwt.cache.maxBytes');
+    expect(configMessage({ secretKey: SECRET, cache: { size: 10 } } as never)).to.contain(
+      'unknown option jwt.cache.size (known: maxEntries, maxBytes)',
+    );
   });
 
   it('refuses RSA keys under 2048 bits', () => {

@@ -73,6 +73,38 @@ describe('jwt.refreshReuseInterval', () => {
     await rejectsWith(jam.refreshTokenPair(refreshToken), 'ERR_JWT_REVOKED');
   });
 
+  it('a spend that fails in the store hands the held pair to no one: the retry gets a pair of its own, and spends', async () => {
+    const clock = freezeClock();
+    try {
+      const entries = new Map<string, unknown>();
+      let failSpend = true;
+      const store = {
+        get: async (key: string) => entries.get(key),
+        set: async (key: string, value: unknown) => {
+          if (failSpend && key.includes(':spent:')) throw new Error('connection reset');
+          entries.set(key, value);
+          return true;
+        },
+        delete: async (key: string) => entries.delete(key),
+        clear: async () => entries.clear(),
+      };
+      const keyv = new Keyv({ store: store as unknown as Map<string, unknown> });
+      const jam = new Jam({
+        jwt: { secretKey: SECRET, list: { type: 'black', store: keyv }, refreshReuseInterval: 30 },
+      });
+      const { refreshToken } = await jam.genTokenPair({ sub: 'u1' });
+      await rejectsWith(jam.refreshTokenPair(refreshToken), 'ERR_STORE_UNAVAILABLE');
+      failSpend = false;
+      const retried = await jam.refreshTokenPair(refreshToken);
+      expect(await jam.refreshTokenPair(refreshToken)).to.deep.equal(retried);
+      clock.tick(30_001);
+      // Spent by the retry: after the interval, reuse.
+      await rejectsWith(jam.refreshTokenPair(refreshToken), 'ERR_JWT_REVOKED');
+    } finally {
+      clock.uninstall();
+    }
+  });
+
   it('keeps the pair in the list store only sealed, and only for the interval', async () => {
     const clock = freezeClock();
     try {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { Jam } from 'koa-jam';
+import { MANY_SESSIONS } from '../../helpers/many-sessions.js';
 import { race } from '../../../test-support/race.js';
 import { devicesRacer, type DevicesJob } from '../../helpers/devices-racer.js';
 import { STORE_KINDS, type StoreUnderTest } from '../../helpers/store-kinds.js';
@@ -20,7 +21,7 @@ for (const kind of STORE_KINDS.filter((k) => k.name !== 'memory')) {
       sut = await kind.open(this);
       // The racing processes write times by the real clock; this process reads the same store.
       await sut.advance(Math.max(0, performance.timeOrigin + performance.now() - Date.now()));
-      jam = new Jam({ session: { store: sut.store, storeTimeout: 10_000 } });
+      jam = new Jam({ session: { store: sut.store, storeTimeout: 10_000, maxPerKey: MANY_SESSIONS } });
     });
     after(async () => {
       await jam?.close();

@@ -248,6 +248,26 @@ for (const kind of STORE_KINDS) {
       expect(await jam.listSessions(key)).to.have.length(1);
     });
 
+    it('beyond session.maxPerKey, a create ends the oldest session of the key, as a `limit` event', async () => {
+      const jam = jamWith({ ttl: 600, maxPerKey: 3 });
+      const key = newKey();
+      const ids: string[] = [];
+      for (let n = 0; n < 3; n++) {
+        ids.push(await jam.createSession(key, { n }));
+        await sut.advance(20);
+      }
+      const [oldest] = handles(await jam.listSessions(key));
+      events.clear();
+      ids.push(await jam.createSession(key, { n: 3 }));
+      expect(await jam.getSession(ids[0])).to.equal(null);
+      expect(await jam.getSession(ids[1])).to.deep.equal({ n: 1 });
+      const listed = await jam.listSessions(key, { current: ids[3] });
+      expect(listed).to.have.length(3);
+      expect(handles(listed)).not.to.include(oldest);
+      const ended = events.of('koa-jam:session.ended');
+      expect(ended).to.deep.equal([{ sessionKey: key, session: oldest, reason: 'limit' }]);
+    });
+
     it('an updateSession or a touch racing deleteSession never writes the session back', async () => {
       const jam = jamWith({ ttl: 5, rolling: true });
       const key = newKey();

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Jam } from 'koa-jam';
+import { MANY_SESSIONS } from '../../helpers/many-sessions.js';
 import { race } from '../../../test-support/race.js';
 import type { RedisServer } from '../../../test-support/redis-server.js';
 import { redisOrSkip } from '../../helpers/redis-or-skip.js';
@@ -20,7 +21,7 @@ describe('clearSessions across processes sharing one Redis', function () {
       { url: redis.url, role: 'clear', key },
     ])) as [Created[], Timed[]];
 
-    const jam = new Jam({ session: { store: redis.url, storeTimeout: 10_000 } });
+    const jam = new Jam({ session: { store: redis.url, storeTimeout: 10_000, maxPerKey: MANY_SESSIONS } });
     try {
       const alive: boolean[] = [];
       for (const s of created) alive.push((await jam.getSession(s.id)) !== null);

@@ -1,5 +1,6 @@
 import type { JsonWebKey, KeyObject } from 'node:crypto';
-import { checkOneOf, checkSection, checkString } from '../../shared/option-checks.js';
+import { checkOneOf, checkString } from '../../shared/option-checks.js';
+import { resolveSection, type OptionsSchema } from '../../shared/options-schema.js';
 import { JamError } from '../jam-error.js';
 import { isHmac, JWT_ALGORITHMS, type JwtAlgorithm } from './jwt-algorithms.js';
 import { tokenHeaderOf } from './token-header.js';
@@ -55,7 +56,43 @@ export interface SigningKey extends VerifyingKey {
   header: { alg: JwtAlgorithm; typ: 'JWT'; kid?: string };
 }
 
-const KEY_OPTIONS = ['kid', 'alg', 'secretKey', 'privateKey', 'publicKey'] as const;
+const keyInput = (_path: string, value: unknown) => value as KeyInput; // checked when the key is built
+
+/** The options of one `jwt.keys` entry, declared once (docs/jwt.md shows them). */
+export const JWT_KEY_OPTIONS = {
+  kid: {
+    doc: 'names the key in the token header and in the JWK Set; unique within `keys`.',
+    required: true,
+    check: checkString,
+  },
+  alg: {
+    doc: 'the one algorithm this key signs and verifies with.',
+    defaultDoc: '`jwt.alg`',
+    check: (path: string, value: unknown) => checkOneOf(path, value, JWT_ALGORITHMS),
+  },
+  secretKey: { doc: 'HS\\* secret, as `jwt.secretKey`.', check: keyInput },
+  privateKey: { doc: 'PEM or `KeyObject`, as `jwt.privateKey`: this key signs.', check: keyInput },
+  publicKey: {
+    doc: 'PEM or `KeyObject`, as `jwt.publicKey`: without `privateKey`, this key only verifies.',
+    check: keyInput,
+  },
+} as const satisfies OptionsSchema;
+
+/** `jwt.keys`: a non-empty array of entries, each checked against JWT_KEY_OPTIONS. */
+export function checkKeyList(path: string, list: unknown): JwtKeyOptions[] {
+  if (!Array.isArray(list) || list.length === 0) {
+    throw JamError.config(
+      `${path} must be a non-empty array of { kid, alg?, secretKey | privateKey | publicKey }`,
+    );
+  }
+  const kids = new Set<string>();
+  return list.map((entry: unknown, i) => {
+    const options = resolveSection(`${path}[${i}]`, JWT_KEY_OPTIONS, entry);
+    if (kids.has(options.kid)) throw JamError.config(`${path}[${i}].kid is used twice`);
+    kids.add(options.kid);
+    return options;
+  });
+}
 
 /**
  * The keys of one Jam instance, built once. With `jwt.keys` a token is verified only with the configured key
@@ -84,26 +121,15 @@ export class JwtKeySet implements JwtKeySource {
     return new JwtKeySet(signing, [{ alg, key: verifyingKey }], false);
   }
 
-  /** `jwt.keys`: the current signing key is the first one with a private or secret key. */
-  static fromList(defaultAlg: JwtAlgorithm, list: unknown): JwtKeySet {
-    if (!Array.isArray(list) || list.length === 0) {
-      throw JamError.config(
-        'jwt.keys must be a non-empty array of { kid, alg?, secretKey | privateKey | publicKey }',
-      );
-    }
-    const verifying: VerifyingKey[] = [];
+  /** `jwt.keys`, checked by checkKeyList: the current signing key is the first one with a private or secret key. */
+  static fromList(defaultAlg: JwtAlgorithm, list: JwtKeyOptions[]): JwtKeySet {
     let signing: SigningKey | undefined;
-    list.forEach((entry: unknown, i) => {
-      const path = `jwt.keys[${i}]`;
-      const options = checkSection(path, entry, KEY_OPTIONS) as Partial<JwtKeyOptions>;
-      const kid = checkString(`${path}.kid`, options.kid);
-      if (verifying.some((other) => other.kid === kid)) throw JamError.config(`${path}.kid is used twice`);
-      const alg = checkOneOf(`${path}.alg`, options.alg ?? defaultAlg, JWT_ALGORITHMS);
-      const { signingKey, verifyingKey } = buildJwtKeys(alg, options, path);
-      verifying.push({ kid, alg, key: verifyingKey });
+    const verifying = list.map(({ kid, alg = defaultAlg, ...sources }, i): VerifyingKey => {
+      const { signingKey, verifyingKey } = buildJwtKeys(alg, sources, `jwt.keys[${i}]`);
       if (signing === undefined && signingKey !== undefined) {
         signing = { kid, alg, key: signingKey, header: { alg, typ: 'JWT', kid } };
       }
+      return { kid, alg, key: verifyingKey };
     });
     return new JwtKeySet(signing, verifying, true);
   }

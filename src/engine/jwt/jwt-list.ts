@@ -104,6 +104,11 @@ export class JwtList {
     return this.#store.claim(`reissued:${idOf(payload, 'jti')}`, ttlMs, sealed);
   }
 
+  /** Ends what `hold` keeps for the token. */
+  release(payload: JamPayload): Promise<void> {
+    return this.#store.delete(`reissued:${idOf(payload, 'jti')}`);
+  }
+
   /** What `hold` keeps for the token, while it does. */
   held(payload: JamPayload): Promise<string | undefined> {
     return this.#store.get<string>(`reissued:${idOf(payload, 'jti')}`);

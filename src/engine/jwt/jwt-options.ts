@@ -3,13 +3,12 @@ import {
   checkNonNegativeNumber,
   checkOneOf,
   checkPositiveNumber,
-  checkSection,
   checkString,
 } from '../../shared/option-checks.js';
 import { resolveSection, type OptionsSchema } from '../../shared/options-schema.js';
 import { JamError } from '../jam-error.js';
 import { JWT_ALGORITHMS, type JwtAlgorithm } from './jwt-algorithms.js';
-import { JwtKeySet, type JwtKeyOptions, type JwtKeySource } from './jwt-key-set.js';
+import { checkKeyList, JwtKeySet, type JwtKeyOptions, type JwtKeySource } from './jwt-key-set.js';
 import type { KeyInput } from './jwt-keys.js';
 import { resolveListOptions, type JwtListOptions, type ResolvedListOptions } from './jwt-list-options.js';
 import { resolveRemoteJwksOptions, type RemoteJwksOptions } from './remote-jwks-options.js';
@@ -69,8 +68,26 @@ export interface ResolvedJwtOptions {
   maxTokenLength: number;
 }
 
-/** 10,000 typical tokens take about 8 MB; 64 MiB also holds 10,000 payloads of 6 KB, or ~650 hostile ones. */
-const DEFAULT_CACHE = { maxEntries: 10_000, maxBytes: 64 * 2 ** 20 };
+const positiveInteger = (path: string, value: unknown) => checkPositiveNumber(path, value, { integer: true });
+
+/**
+ * The object form of `jwt.cache`, declared once (docs/jwt.md shows it). 10,000 typical tokens take about 8 MB;
+ * 64 MiB also holds 10,000 payloads of 6 KB, or ~650 hostile ones.
+ */
+export const JWT_CACHE_OPTIONS = {
+  maxEntries: {
+    doc: 'most tokens kept (least recently used go first).',
+    default: 10_000,
+    check: positiveInteger,
+  },
+  maxBytes: {
+    doc: 'most heap the entries may hold, estimated; a payload larger than this is not cached.',
+    default: 64 * 2 ** 20,
+    defaultDoc: '`67108864` (64 MiB)',
+    check: positiveInteger,
+  },
+} as const satisfies OptionsSchema;
+
 /** `jwt.refreshReuseInterval` is a window for retries, not a second lifetime. */
 const MAX_REUSE_INTERVAL = 3600;
 const keyInput = (_path: string, value: unknown) => value as KeyInput; // checked when the keys are built
@@ -113,7 +130,7 @@ export const JWT_OPTIONS = {
     check: checkNonNegativeNumber,
   },
   cache: {
-    doc: 'verified-token cache: `true`, `false`, or `{ maxEntries, maxBytes }` (defaults 10,000 entries, 64 MiB of estimated heap).',
+    doc: 'verified-token cache: `true`, `false`, or `{ maxEntries, maxBytes }` (see [below](#verified-token-cache)).',
     default: true,
     check: resolveCache,
   },
@@ -139,7 +156,7 @@ export const JWT_OPTIONS = {
   },
   keys: {
     doc: '`[{ kid, alg?, secretKey \\| privateKey \\| publicKey }]` instead of the single key options: key rotation (see [below](#key-rotation-and-jwks)).',
-    check: (_path: string, value: unknown) => value as JwtKeyOptions[], // checked when the keys are built
+    check: checkKeyList,
   },
   jwks: {
     doc: "an identity provider's JWK Set instead of keys of your own: `{ uri }` or `{ issuer }` (discovery), see [APIs behind an identity provider](api-behind-idp.md#verify-tokens-against-a-remote-jwks).",
@@ -204,17 +221,8 @@ function checkAudience(path: string, value: unknown): string | string[] {
 
 /** `jwt.cache` as the cache's bounds, or undefined when it is off. */
 function resolveCache(path: string, cache: unknown): ResolvedJwtOptions['cache'] {
-  if (typeof cache !== 'object' || cache === null)
-    return checkBoolean(path, cache) ? DEFAULT_CACHE : undefined;
-  const { maxEntries = DEFAULT_CACHE.maxEntries, maxBytes = DEFAULT_CACHE.maxBytes } = checkSection(
-    path,
-    cache,
-    ['maxEntries', 'maxBytes'],
-  );
-  return {
-    maxEntries: checkPositiveNumber(`${path}.maxEntries`, maxEntries, { integer: true }),
-    maxBytes: checkPositiveNumber(`${path}.maxBytes`, maxBytes, { integer: true }),
-  };
+  if (typeof cache === 'object' && cache !== null) return resolveSection(path, JWT_CACHE_OPTIONS, cache);
+  return checkBoolean(path, cache) ? resolveSection(path, JWT_CACHE_OPTIONS, {}) : undefined;
 }
 
 /** `jwt.algorithms`: asymmetric ones only, a JWK Set never holds a secret key. */

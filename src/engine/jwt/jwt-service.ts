@@ -2,22 +2,17 @@ import { randomUUID } from 'node:crypto';
 import jsonwebtoken from 'jsonwebtoken';
 import type { Clock } from '../clock.js';
 import { decodeCanonicalBase64url } from '../canonical-base64url.js';
-import { JamError, type JwtCheck } from '../jam-error.js';
+import { JamError } from '../jam-error.js';
 import type { JamPayload } from '../jam-payload.js';
-import type { JwkSet, VerifyingKey } from './jwt-key-set.js';
+import type { JwkSet } from './jwt-key-set.js';
 import { JwtList } from './jwt-list.js';
 import type { ResolvedJwtOptions } from './jwt-options.js';
 import type { JwtAlgorithm } from './jwt-algorithms.js';
 import { lowSSpelling } from './low-s-spelling.js';
 import { badNumericDate } from './numeric-dates.js';
 import { MAX_JSON_DEPTH, walkJson } from '../walk-json.js';
+import { TokenVerifier } from './token-verifier.js';
 import { VerifiedTokenCache, type CacheStats } from './verified-token-cache.js';
-
-/**
- * The header `typ` of refresh tokens (RFC 8725 §3.11, explicit typing): a verifier that checks `typ` never
- * takes one for an access token (`JWT`).
- */
-export const REFRESH_TYP = 'refresh+jwt';
 
 /** Options of `jam.makePayload`. */
 export interface MakePayloadOptions {
@@ -39,7 +34,7 @@ export class JwtService {
   readonly #cache?: VerifiedTokenCache;
   /** ES* on every key: the twins (r, s) and (r, n − s) of a signature share one cache entry. */
   readonly #ecdsaAlg?: JwtAlgorithm;
-  readonly #verifyOptions: jsonwebtoken.VerifyOptions & { complete: true };
+  readonly #verifier: TokenVerifier;
   /** The revocation list (`jwt.list`), when configured; token pairs keep their spent tokens there too. */
   readonly list?: JwtList;
   readonly #clock: Clock;
@@ -52,12 +47,7 @@ export class JwtService {
     if (onlyAlg?.startsWith('ES')) this.#ecdsaAlg = onlyAlg;
     const familyLifetime = Math.max(options.expire, options.refreshExpire);
     this.list = options.list && new JwtList(options.list, options.clockTolerance, familyLifetime, clock);
-    this.#verifyOptions = {
-      issuer: options.issuer,
-      audience: options.audience as jsonwebtoken.VerifyOptions['audience'],
-      clockTolerance: options.clockTolerance,
-      complete: true,
-    };
+    this.#verifier = new TokenVerifier(options);
   }
 
   makePayload<T extends object>(data: T, { exp }: MakePayloadOptions = {}): JamPayload & T {
@@ -115,7 +105,7 @@ export class JwtService {
       throw JamError.jwtInvalid('the signature is not canonical base64url', { check: 'format' });
     }
     const verifier = await this.#options.keys.verifierFor(token);
-    const { payload, bytes } = this.#verifyUncached(token, verifier, checkExp, nowMs);
+    const { payload, bytes } = this.#verifier.verify(token, verifier, checkExp, nowMs);
     // Only fully checked tokens are cached; the entry dies at exp, so a hit is never an expired token.
     if (key && checkExp) this.#cache!.set(key, payload, payload.exp! * 1000, bytes);
     return payload;
@@ -164,87 +154,6 @@ export class JwtService {
   cacheStats(): CacheStats | undefined {
     return this.#cache?.stats();
   }
-
-  /** The payload, frozen, and its estimated size in the cache. */
-  #verifyUncached(
-    token: string,
-    { key, alg }: VerifyingKey,
-    checkExp: boolean,
-    nowMs: number,
-  ): { payload: JamPayload; bytes: number } {
-    let decoded: jsonwebtoken.Jwt;
-    try {
-      decoded = jsonwebtoken.verify(token, key, {
-        ...this.#verifyOptions,
-        algorithms: [alg], // pinned: the token header never picks the algorithm
-        ignoreExpiration: !checkExp,
-        clockTimestamp: Math.floor(nowMs / 1000),
-      });
-    } catch (err) {
-      throw err instanceof JamError ? err : fromJsonWebTokenError(err);
-    }
-    // RFC 7515 §4.1.11: extensions listed in `crit` must be understood, and koa-jam implements none.
-    if ('crit' in decoded.header)
-      throw JamError.jwtInvalid('unsupported critical header parameters', { check: 'crit' });
-    const payload = decoded.payload as JamPayload;
-    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-      throw JamError.jwtInvalid('payload is not a JSON object', { check: 'format' });
-    }
-    // The header's type and the payload's token_use must agree, so a refresh token is told apart by either
-    // (a cached payload then stands for its type too).
-    const typedRefresh = String(decoded.header.typ).toLowerCase() === REFRESH_TYP;
-    if (typedRefresh !== (payload.token_use === 'refresh')) {
-      throw JamError.jwtInvalid(
-        `a refresh token must have typ ${REFRESH_TYP} and token_use refresh, and only a refresh token`,
-        { check: 'token_use' },
-      );
-    }
-    if (checkExp && payload.exp === undefined)
-      throw JamError.jwtInvalid('token has no exp claim', { check: 'exp' });
-    const badDate = badNumericDate(payload);
-    if (badDate) throw JamError.jwtInvalid(`${badDate} is not a finite number`, { check: badDate });
-    if (payload.iat !== undefined && payload.iat > nowMs / 1000 + this.#options.clockTolerance) {
-      throw JamError.jwtInvalid('token was issued in the future', { check: 'iat' });
-    }
-    // Frozen: one verified payload may be shared by many requests through the cache.
-    let bytes = 0;
-    walkJson(
-      payload,
-      (node) => {
-        bytes += VerifiedTokenCache.bytesOf(node);
-        if (typeof node.value === 'object' && node.value !== null) Object.freeze(node.value);
-      },
-      () =>
-        JamError.jwtInvalid(`payload nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`, {
-          check: 'format',
-        }),
-    );
-    return { payload, bytes };
-  }
-}
-
-// jsonwebtoken's messages name the failed check and never the token; this reads them once, into `check`.
-const JSONWEBTOKEN_CHECKS: [RegExp, JwtCheck][] = [
-  [/signature/, 'signature'],
-  [/algorithm|symmetric|secretOrPublicKey/, 'alg'],
-  [/audience/, 'aud'],
-  [/issuer/, 'iss'],
-  [/\bnbf\b/, 'nbf'],
-  [/\bexp\b/, 'exp'],
-  [/\biat\b/, 'iat'],
-];
-
-function fromJsonWebTokenError(err: unknown): JamError {
-  if (err instanceof jsonwebtoken.TokenExpiredError) return JamError.jwtExpired(err);
-  if (err instanceof jsonwebtoken.NotBeforeError) return JamError.jwtNotBefore(err);
-  // jsonwebtoken's own messages name the failed check and never the token; anything else (JSON.parse's
-  // SyntaxError quotes the token's text) gets a fixed reason.
-  if (err instanceof jsonwebtoken.JsonWebTokenError) {
-    const check = JSONWEBTOKEN_CHECKS.find(([pattern]) => pattern.test(err.message))?.[1] ?? 'format';
-    return JamError.jwtInvalid(err.message.replace(/^jwt /, ''), { check, cause: err });
-  }
-  const reason = err instanceof SyntaxError ? 'header or payload is not JSON' : 'verification failed';
-  return JamError.jwtInvalid(reason, { check: 'format', cause: err });
 }
 
 /**

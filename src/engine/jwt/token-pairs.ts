@@ -3,7 +3,8 @@ import { publish } from '../jam-events.js';
 import { JamError } from '../jam-error.js';
 import type { JamPayload } from '../jam-payload.js';
 import { subjectOf, type JwtList } from './jwt-list.js';
-import { REFRESH_TYP, type JwtService } from './jwt-service.js';
+import type { JwtService } from './jwt-service.js';
+import { REFRESH_TYP } from './token-verifier.js';
 import { openByToken, sealByToken } from './sealed-by-token.js';
 
 /** What `genTokenPair` and `refreshTokenPair` return: the two tokens of one login. */
@@ -67,7 +68,13 @@ export class TokenPairs {
     const jti = String(payload.jti);
     const { pair, refresh } = this.#build(dataOf(payload), payload.fam as string);
     if (await list.hold(payload, sealByToken(pair, token, jti), this.#reuseMs)) {
-      if (!(await list.spend(payload))) return this.#reused(list, payload);
+      const spent = await list.spend(payload).catch(async (err: unknown) => {
+        // The token is not spent: its held pair must not be handed out. A retry starts afresh (if the
+        // store lets this delete through; if not, the hold expires with the interval).
+        await list.release(payload).catch(() => undefined);
+        throw err;
+      });
+      if (!spent) return this.#reused(list, payload);
       await list.record(refresh);
       return pair;
     }

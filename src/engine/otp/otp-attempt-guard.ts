@@ -1,7 +1,8 @@
 import type { Clock } from '../clock.js';
 import { publish } from '../jam-events.js';
 import { JamError } from '../jam-error.js';
-import type { EntryChange, JamStore } from '../store/jam-store.js';
+import type { EntryChange } from '../store/atomic-entries.js';
+import type { JamStore } from '../store/jam-store.js';
 
 /** What the store keeps per `sessionKey`. */
 interface AttemptRecord {

@@ -18,16 +18,18 @@ export interface IndexOwner {
  * Cluster and SQLite, so creates, lists and ends in several processes lose none of each other's changes.
  * Each hash maps to an expiry no earlier than its record's (writers announce a later one before they write it
  * into a record): an entry past it has certainly expired and is dropped by the next change without a read, and
- * the index entry itself expires with its last session. It never grows beyond the sessions still within their
- * announced expiry.
+ * the index entry itself expires with its last session. It never holds more than `session.maxPerKey`
+ * entries: each change reads and writes it whole.
  */
 export class SessionIndex {
   readonly #store: JamStore;
   readonly #clock: Clock;
+  readonly #maxEntries: number;
 
-  constructor(store: JamStore, clock: Clock) {
+  constructor(store: JamStore, clock: Clock, maxEntries: number) {
     this.#store = store;
     this.#clock = clock;
+    this.#maxEntries = maxEntries;
   }
 
   /** The entries not yet past their expiry. */
@@ -36,10 +38,25 @@ export class SessionIndex {
   }
 
   /**
-   * Adds `hash`, or moves its expiry to `until` when that is later. */
-  async announce(owner: IndexOwner, hash: string, until: number): Promise<void> {
+   * Lists a new session. Beyond the limit, the entries that expire first (the oldest sessions) leave the
+   * index: answers those, for the caller to end.
+   */
+  async add(owner: IndexOwner, hash: string, until: number): Promise<string[]> {
+    return this.#change(owner, (entries) => {
+      entries[hash] = until;
+      const pushedOut = Object.keys(entries)
+        .filter((other) => other !== hash)
+        .sort((a, b) => entries[a] - entries[b])
+        .slice(0, Math.max(0, Object.keys(entries).length - this.#maxEntries));
+      for (const other of pushedOut) delete entries[other];
+      return { result: pushedOut, changed: true };
+    });
+  }
+
+  /** Moves a listed session's expiry to `until` when that is later; one no longer listed is being ended. */
+  async extend(owner: IndexOwner, hash: string, until: number): Promise<void> {
     await this.#change(owner, (entries) => {
-      if ((entries[hash] ?? 0) >= until) return { result: undefined, changed: false };
+      if (!(hash in entries) || entries[hash] >= until) return { result: undefined, changed: false };
       entries[hash] = until;
       return { result: undefined, changed: true };
     });

@@ -15,6 +15,8 @@ export interface SessionOptions {
   encryptionKey?: string | Buffer;
   /** A store call that fails or takes longer than this many milliseconds counts as an outage. */
   storeTimeout?: number;
+  /** Live sessions one session key may have; creating one more ends the oldest. */
+  maxPerKey?: number;
 }
 
 export interface ResolvedSessionOptions {
@@ -23,9 +25,11 @@ export interface ResolvedSessionOptions {
   rolling: boolean;
   encryptionKey?: Buffer;
   storeTimeoutMs: number;
+  maxPerKey: number;
 }
 
 const KEY_BYTES = 32;
+const MAX_PER_KEY = 10_000;
 
 /** The `session` options, declared once (docs/sessions.md shows them). */
 export const SESSION_OPTIONS = {
@@ -50,6 +54,11 @@ export const SESSION_OPTIONS = {
     default: 1000,
     check: checkPositiveNumber,
   },
+  maxPerKey: {
+    doc: `live sessions one session key may have, 1 to ${MAX_PER_KEY}: creating one more ends the oldest (\`session.ended\`, reason \`limit\`). It bounds what one user's logins cost: each create and list reads and writes the key's whole index.`,
+    default: 100,
+    check: checkMaxPerKey,
+  },
 } as const satisfies OptionsSchema;
 
 export function resolveSessionOptions(
@@ -64,7 +73,14 @@ export function resolveSessionOptions(
     rolling: options.rolling,
     encryptionKey: key === undefined || key === '' ? undefined : parseEncryptionKey(key),
     storeTimeoutMs: options.storeTimeout,
+    maxPerKey: options.maxPerKey,
   };
+}
+
+function checkMaxPerKey(path: string, value: unknown): number {
+  const count = checkPositiveNumber(path, value, { integer: true });
+  if (count > MAX_PER_KEY) throw JamError.config(`${path} must be at most ${MAX_PER_KEY}, got ${count}`);
+  return count;
 }
 
 const GENERATE = `generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))"`;

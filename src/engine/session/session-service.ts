@@ -46,7 +46,7 @@ export class SessionService {
     this.#rolling = options.rolling;
     this.#sealer = options.encryptionKey && new SealedSessionId(options.encryptionKey);
     this.#tagger = new SessionTagger(this.#store, options.encryptionKey);
-    this.#index = new SessionIndex(this.#store, clock);
+    this.#index = new SessionIndex(this.#store, clock, options.maxPerKey);
     this.#keySessions = new KeySessions(this.#store, this.#index, this.#ttlMs, clock);
     this.#writer = new SessionWriter(this.#store, this.#index, this.#ttlMs, this.#rolling, clock);
   }

@@ -1,8 +1,9 @@
 import type { Clock } from '../clock.js';
+import { publish } from '../jam-events.js';
 import type { JamStore } from '../store/jam-store.js';
 import { newSessionId, tagOfSessionId } from './session-id.js';
 import type { IndexOwner, SessionIndex } from './session-index.js';
-import { recordHash, recordKey } from './session-keys.js';
+import { handleOf, recordHash, recordKey, recordKeyOf } from './session-keys.js';
 import { expiryOf, isRecord, type LoadedRecord, type SessionRecord } from './session-record.js';
 
 /** A record is re-written (lastSeenAt, and a rolling one's expiry) once this share of its ttl has passed. */
@@ -37,13 +38,15 @@ export class SessionWriter {
     const written: SessionRecord = { c: now, ...record, w: now, ...this.#expiry(now + this.#ttlMs) };
     const id = newSessionId(owner.tag);
     await this.#store.set(recordKey(id), written, this.#ttlMs);
+    let pushedOut: string[];
     try {
-      await this.#index.announce(owner, recordHash(id), written.x!);
+      pushedOut = await this.#index.add(owner, recordHash(id), written.x!);
     } catch (err) {
       // Unlisted, the session could not be ended from a list of devices: it must not exist.
       await this.#store.delete(recordKey(id)).catch(() => undefined);
       throw err;
     }
+    await this.#endPushedOut(owner, pushedOut);
     return id;
   }
 
@@ -83,8 +86,25 @@ export class SessionWriter {
     const { id, record } = loaded;
     if (record.x !== undefined && record.x >= expires) return { e: expires, x: record.x };
     const expiry = this.#expiry(expires);
-    await this.#index.announce({ tag: tagOfSessionId(id) }, recordHash(id), expiry.x!);
+    await this.#index.extend({ tag: tagOfSessionId(id) }, recordHash(id), expiry.x!);
     return expiry;
+  }
+
+  /**
+   * Ends the sessions a create pushed out of the index (session.maxPerKey). The new session stands either way:
+   * a delete that fails leaves an older session unlisted until its expiry or the next clearSessions.
+   */
+  async #endPushedOut(owner: IndexOwner, hashes: string[]): Promise<void> {
+    await Promise.all(
+      hashes.map(async (hash) => {
+        await this.#store.delete(recordKeyOf(owner.tag, hash)).catch(() => undefined);
+        publish('session.ended', () => ({
+          ...(owner.sessionKey !== undefined && { sessionKey: owner.sessionKey }),
+          session: handleOf(hash),
+          reason: 'limit',
+        }));
+      }),
+    );
   }
 
   /** A compare-and-set of the record (on Redis, Redis Cluster and SQLite); false when it is gone. */
