@@ -6,6 +6,7 @@ import { Jam } from 'koa-jam';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createWebApp } from '../../examples/web-app.js';
 import { WebUsers } from '../../examples/web-users.js';
+import { submit } from '../helpers/browser-form.js';
 import { chromiumOrSkip } from '../helpers/chromium.js';
 
 describe('examples/web-app: your devices, in Chromium', function () {
@@ -39,9 +40,7 @@ describe('examples/web-app: your devices, in Chromium', function () {
     contexts.push(context);
     const page = await context.newPage();
     await page.goto(`${base}/login`);
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', `${username}-password`);
-    await Promise.all([page.waitForURL(`${base}/profile`), page.click('form button[type=submit]')]);
+    await submit(page, { username, password: `${username}-password` }, '/profile');
     return page;
   }
 

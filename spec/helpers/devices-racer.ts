@@ -7,7 +7,8 @@ export type DevicesJob =
   /** Creates sessions on `lanes` concurrent lanes until `count` are made or `forMs` has passed. */
   | { role: 'create'; sessionKey: string; count: number; forMs: number; lanes: number }
   | { role: 'end'; sessionKey: string; handles: string[] }
-  | { role: 'list'; sessionKey: string; forMs: number }
+  /** Lists the key's sessions (and, with `read`, reads that session) over and over for `forMs`, 3 times at least. */
+  | { role: 'list'; sessionKey: string; forMs: number; read?: string }
   | { role: 'clear'; sessionKey: string; except: string; times: number; everyMs: number };
 
 export interface DevicesCall {
@@ -17,8 +18,9 @@ export interface DevicesCall {
   id?: string;
   handle?: string;
   ended?: boolean;
-  /** list: the handles listed. */
+  /** list: the handles listed, and whether the session it read was live. */
   handles?: string[];
+  readLive?: boolean;
 }
 
 async function run(jam: Jam, job: DevicesJob): Promise<DevicesCall[]> {
@@ -46,8 +48,13 @@ async function run(jam: Jam, job: DevicesJob): Promise<DevicesCall[]> {
       ),
     );
   } else if (job.role === 'list') {
-    while (Date.now() - began < job.forMs) {
-      await timed(async () => ({ handles: (await jam.listSessions(job.sessionKey)).map((s) => s.handle) }));
+    // At least three lists, however slow the machine.
+    while (calls.length < 3 || Date.now() - began < job.forMs) {
+      const { read } = job;
+      await timed(async () => ({
+        handles: (await jam.listSessions(job.sessionKey)).map((s) => s.handle),
+        ...(read !== undefined && { readLive: (await jam.getSession(read)) !== null }),
+      }));
     }
   } else {
     for (let i = 0; i < job.times; i++) {

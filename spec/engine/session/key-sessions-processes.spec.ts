@@ -69,9 +69,9 @@ for (const kind of STORE_KINDS.filter((k) => k.name !== 'memory')) {
       const sessionKey = newKey();
       const kept = await jam.createSession(sessionKey, { kept: true });
       const [created, clears, lists] = await racing([
-        { role: 'create', sessionKey, count: 400, forMs: 2000, lanes: 4 },
+        { role: 'create', sessionKey, count: 400, forMs: 5000, lanes: 4 },
         { role: 'clear', sessionKey, except: kept, times: 3, everyMs: 50 },
-        { role: 'list', sessionKey, forMs: 1000 },
+        { role: 'list', sessionKey, forMs: 1000, read: kept },
       ]);
       const lastClear = clears.at(-1)!;
       const before = created.filter((c) => c.end < lastClear.start);
@@ -92,9 +92,11 @@ for (const kind of STORE_KINDS.filter((k) => k.name !== 'memory')) {
         expect(await jam.getSession(c.id!)).to.not.equal(null);
         expect(listed.has(handleOf(c.id!))).to.equal(true);
       }
-      // Every list along the way had the kept session, and none that a clear finished before it began had ended.
+      // Every list along the way had the kept session, which read as live, and none that a clear finished
+      // before it began had ended.
       for (const list of lists) {
         expect(list.handles).to.include(handleOf(kept));
+        expect(list.readLive).to.equal(true);
         const endedBefore = created.filter((c) => clears.some((k) => c.end < k.start && k.end < list.start));
         for (const c of endedBefore) expect(list.handles).to.not.include(handleOf(c.id!));
       }

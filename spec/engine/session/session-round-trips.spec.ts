@@ -36,6 +36,50 @@ for (const kind of STORE_KINDS.filter((k) => k.name.startsWith('Redis'))) {
   });
 }
 
+for (const kind of STORE_KINDS.filter((k) => k.name.startsWith('Redis'))) {
+  describe(`what "Your devices" costs on ${kind.name} (docs/sessions.md)`, function () {
+    this.timeout(30_000);
+
+    it('createSession, listSessions, deleteSession and a read past a tenth of the ttl: the commands each sends', async function () {
+      const sut = await kind.open(this);
+      const jam = new Jam({ session: { store: sut.store, storeTimeout: 5000, ttl: 20 } });
+      const commands = async (call: () => Promise<unknown>) => {
+        const before = redisCommandCounts(sut.redisPorts!);
+        await call();
+        return commandsBetween(before, redisCommandCounts(sut.redisPorts!));
+      };
+      try {
+        await jam.createSession('alice', {}); // the tag key is read once per process
+        // The generation, the record, then the index entry: a read and a compare-and-set (INFO commandstats
+        // also counts the GET and SET inside the script): 4 round trips.
+        let id = '';
+        expect(await commands(async () => (id = await jam.createSession('alice', {})))).to.deep.equal({
+          get: 3,
+          set: 2,
+          eval: 1,
+        });
+        // The index, then every record with the generation in one MGET.
+        expect(await commands(() => jam.listSessions('alice'))).to.deep.equal({ get: 1, mget: 1 });
+        expect(await commands(() => jam.getSession(id))).to.deep.equal({ mget: 1 });
+        await sut.advance(2100); // past a tenth of the ttl (Redis keeps real time): the read writes the record again, a compare-and-set
+        expect(await commands(() => jam.getSession(id))).to.deep.equal({ mget: 1, get: 2, set: 1, eval: 1 });
+        expect(await commands(() => jam.getSession(id))).to.deep.equal({ mget: 1 });
+        // The record, then the index (the spec run subscribes to events: a read says whether it was live).
+        expect(await commands(() => jam.deleteSession(id))).to.deep.equal({
+          mget: 1,
+          unlink: 1,
+          get: 2,
+          set: 1,
+          eval: 1,
+        });
+      } finally {
+        await jam.close();
+        await sut.close();
+      }
+    });
+  });
+}
+
 describe('a session read on the memory store is one store call', () => {
   it('getSession calls the store once, whether the session exists, was cleared or never was', async () => {
     const store = new MemoryStore();
