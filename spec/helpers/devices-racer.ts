@@ -4,12 +4,16 @@ import { MANY_SESSIONS } from './many-sessions.js';
 import { declareRacer } from '../../test-support/race.js';
 
 export type DevicesJob =
-  /** Creates sessions on `lanes` concurrent lanes until `count` are made or `forMs` has passed. */
-  | { role: 'create'; sessionKey: string; count: number; forMs: number; lanes: number }
+  /**
+   * Creates sessions on `lanes` concurrent lanes until `count` are made or `forMs` has passed; with `until`,
+   * instead until that session key has a session (another racer's signal) and each lane has made one more.
+   */
+  | { role: 'create'; sessionKey: string; count?: number; forMs: number; lanes: number; until?: string }
   | { role: 'end'; sessionKey: string; handles: string[] }
   /** Lists the key's sessions (and, with `read`, reads that session) over and over for `forMs`, 3 times at least. */
   | { role: 'list'; sessionKey: string; forMs: number; read?: string }
-  | { role: 'clear'; sessionKey: string; except: string; times: number; everyMs: number };
+  /** Clears `times` times, `everyMs` apart; then, with `signal`, creates a session of that key. */
+  | { role: 'clear'; sessionKey: string; except: string; times: number; everyMs: number; signal?: string };
 
 export interface DevicesCall {
   start: number;
@@ -33,11 +37,16 @@ async function run(jam: Jam, job: DevicesJob): Promise<DevicesCall[]> {
   const began = Date.now();
   if (job.role === 'create') {
     let made = 0;
+    const { until, count = 0 } = job;
+    const signalled = async () => until !== undefined && (await jam.listSessions(until)).length > 0;
     const lane = async () => {
-      while (made < job.count && Date.now() - began < job.forMs) {
-        made++;
+      while (Date.now() - began < job.forMs) {
+        if (until === undefined && made++ >= count) return;
+        // However fast or slow the machine, a lane signalled to stop makes one more session first.
+        const last = await signalled();
         const meta = { pid: process.pid };
         await timed(async () => ({ id: await jam.createSession(job.sessionKey, {}, { meta }) }));
+        if (last) return;
       }
     };
     await Promise.all(Array.from({ length: job.lanes }, lane));
@@ -64,6 +73,7 @@ async function run(jam: Jam, job: DevicesJob): Promise<DevicesCall[]> {
         return {};
       });
     }
+    if (job.signal !== undefined) await jam.createSession(job.signal, {});
   }
   return calls;
 }

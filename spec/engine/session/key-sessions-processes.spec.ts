@@ -68,9 +68,10 @@ for (const kind of STORE_KINDS.filter((k) => k.name !== 'memory')) {
     it('a clear that keeps one session, raced by creates and lists in other processes, keeps it, ends all before it and lists nothing it ended', async () => {
       const sessionKey = newKey();
       const kept = await jam.createSession(sessionKey, { kept: true });
+      const done = `${sessionKey}-cleared`; // the clearing process's signal that its last clear has returned
       const [created, clears, lists] = await racing([
-        { role: 'create', sessionKey, count: 400, forMs: 5000, lanes: 4 },
-        { role: 'clear', sessionKey, except: kept, times: 3, everyMs: 50 },
+        { role: 'create', sessionKey, forMs: 20_000, lanes: 4, until: done },
+        { role: 'clear', sessionKey, except: kept, times: 3, everyMs: 50, signal: done },
         { role: 'list', sessionKey, forMs: 1000, read: kept },
       ]);
       const lastClear = clears.at(-1)!;
