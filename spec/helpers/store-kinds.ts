@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Jam, type JamConfig } from 'koa-jam';
 import { freezeClock } from './clock.js';
 import { redisClusterOrSkip, redisOrSkip } from './redis-or-skip.js';
 import type { RedisServer } from '../../test-support/redis-server.js';
@@ -74,3 +75,29 @@ export const STORE_KINDS: StoreKind[] = [
     },
   },
 ];
+
+/**
+ * For a describe block: opens `kind` before its specs, and `open()` makes a Jam of `config(store)` on it; every
+ * Jam opened, then the store, is closed after the block.
+ */
+export function jamsOnStore(kind: StoreKind, config: (store: string | undefined) => JamConfig) {
+  let sut: StoreUnderTest | undefined;
+  const jams: Jam[] = [];
+  before(async function () {
+    sut = await kind.open(this);
+  });
+  after(async () => {
+    await Promise.all(jams.map((jam) => jam.close()));
+    await sut?.close();
+  });
+  return {
+    get sut(): StoreUnderTest {
+      return sut!;
+    },
+    open(): Jam {
+      const jam = new Jam(config(sut!.store));
+      jams.push(jam);
+      return jam;
+    },
+  };
+}

@@ -2,24 +2,12 @@ import { expect } from 'chai';
 import { Jam, JamError, generateOtpSecret } from 'koa-jam';
 import { redisOrSkip } from '../../helpers/redis-or-skip.js';
 import type { RedisServer } from '../../../test-support/redis-server.js';
-import { STORE_KINDS, type StoreUnderTest } from '../../helpers/store-kinds.js';
+import { STORE_KINDS, jamsOnStore } from '../../helpers/store-kinds.js';
 
 for (const kind of STORE_KINDS.filter((k) => k.name !== 'memory')) {
   describe(`OTP limits shared through ${kind.name} (several instances)`, function () {
-    let sut: StoreUnderTest;
-    const jams: Jam[] = [];
-    const open = () => {
-      const jam = new Jam({ otp: { store: sut.store, storeTimeout: 5000, maxAttempts: 2 } });
-      jams.push(jam);
-      return jam;
-    };
-    before(async function () {
-      sut = await kind.open(this);
-    });
-    after(async () => {
-      await Promise.all(jams.map((jam) => jam.close()));
-      await sut?.close();
-    });
+    const shared = jamsOnStore(kind, (store) => ({ otp: { store, storeTimeout: 5000, maxAttempts: 2 } }));
+    const open = () => shared.open();
 
     it('a code accepted through one instance is refused as a replay through another', async () => {
       const [a, b] = [open(), open()];

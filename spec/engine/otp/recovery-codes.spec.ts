@@ -10,7 +10,7 @@ import {
 } from 'koa-jam';
 import { freezeClock, type FrozenClock } from '../../helpers/clock.js';
 import { rejectsWith, throwsWith } from '../../helpers/errors.js';
-import { STORE_KINDS, type StoreUnderTest } from '../../helpers/store-kinds.js';
+import { STORE_KINDS, jamsOnStore } from '../../helpers/store-kinds.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 const CODE_SHAPE = /^[0-9a-hjkmnp-tv-z]{4}(-[0-9a-hjkmnp-tv-z]{4}){3}$/;
@@ -164,24 +164,12 @@ describe('useRecoveryCode', () => {
 
 for (const kind of STORE_KINDS) {
   describe(`recovery codes shared through ${kind.name} (several instances)`, function () {
-    let sut: StoreUnderTest;
-    const jams: Jam[] = [];
-    const open = () => {
-      const jam = new Jam({ otp: { store: sut.store, storeTimeout: 5000, maxAttempts: 2 } });
-      jams.push(jam);
-      return jam;
-    };
-    before(async function () {
-      sut = await kind.open(this);
-    });
-    after(async () => {
-      await Promise.all(jams.map((jam) => jam.close()));
-      await sut?.close();
-    });
+    const shared = jamsOnStore(kind, (store) => ({ otp: { store, storeTimeout: 5000, maxAttempts: 2 } }));
+    const open = () => shared.open();
 
     it('a code used through one instance is refused through another, and wrong codes lock in both', async () => {
       const a = open();
-      const b = sut.store === undefined ? a : open(); // the memory store is one instance's own
+      const b = shared.sut.store === undefined ? a : open(); // the memory store is one instance's own
       const { codes, hashes } = generateRecoveryCodes(2);
       expect(await a.useRecoveryCode('alice', codes[0], hashes)).to.equal(hashes[0]);
       expect(refusal(await b.checkRecoveryCode('alice', codes[0], hashes))).to.equal('ERR_OTP_REPLAYED');
