@@ -1,36 +1,24 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { Jam } from 'koa-jam';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createWebApp } from '../../examples/web-app.js';
-import { WebUsers } from '../../examples/web-users.js';
 import { submit } from '../helpers/browser-form.js';
 import { chromiumOrSkip } from '../helpers/chromium.js';
+import { startWebSite, type WebSite } from '../helpers/web-site.js';
 
 describe('examples/web-app: your devices, in Chromium', function () {
   this.timeout(60_000);
-  let jam: Jam;
+  let site: WebSite;
   let browser: Browser;
-  let server: Server;
   let base: string;
   const contexts: BrowserContext[] = [];
 
   before(async function () {
     browser = await chromiumOrSkip(this);
-    jam = new Jam({ session: {}, otp: {}, passkeys: { rpId: 'localhost' } });
-    server = createWebApp(
-      jam,
-      await WebUsers.create({ alice: 'alice-password', bob: 'bob-password' }),
-    ).listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    site = await startWebSite({ alice: 'alice-password', bob: 'bob-password' });
+    base = site.base;
   });
   after(async () => {
     await browser?.close();
-    server?.close();
-    await jam?.close();
+    await site?.close();
   });
   afterEach(async () => void (await Promise.all(contexts.splice(0).map((c) => c.close()))));
 

@@ -1,37 +1,26 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { Jam } from 'koa-jam';
 import { generateSync } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
-import { createWebApp } from '../../examples/web-app.js';
-import { WebUsers } from '../../examples/web-users.js';
 import { submit } from '../helpers/browser-form.js';
 import { chromiumOrSkip } from '../helpers/chromium.js';
+import { startWebSite, type WebSite } from '../helpers/web-site.js';
 
 const CODE_SHAPE = /^[0-9a-hjkmnp-tv-z]{4}(-[0-9a-hjkmnp-tv-z]{4}){3}$/;
 
 describe('examples/web-app: recovery codes, in Chromium', function () {
   this.timeout(60_000);
-  let jam: Jam;
-  let users: WebUsers;
+  let site: WebSite;
   let browser: Browser;
-  let server: Server;
   let base: string;
 
   before(async function () {
     browser = await chromiumOrSkip(this);
-    jam = new Jam({ session: {}, otp: {}, passkeys: { rpId: 'localhost' } });
-    users = await WebUsers.create({ carol: 'carol-password' });
-    server = createWebApp(jam, users).listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    site = await startWebSite({ carol: 'carol-password' });
+    base = site.base;
   });
   after(async () => {
     await browser?.close();
-    server?.close();
-    await jam?.close();
+    await site?.close();
   });
 
   /** Password, then the code page's "Use a recovery code" link. */
@@ -54,7 +43,7 @@ describe('examples/web-app: recovery codes, in Chromium', function () {
     const codes = await page.$$eval('#recovery-codes code', (items) => items.map((c) => c.textContent!));
     expect(codes).to.have.length(10);
     for (const code of codes) expect(code).to.match(CODE_SHAPE);
-    expect(users.get('carol')!.recoveryHashes).to.have.length(10);
+    expect(site.users.get('carol')!.recoveryHashes).to.have.length(10);
     await Promise.all([page.waitForURL(`${base}/profile`), page.click('text=I have saved them')]);
     expect(await page.content()).not.to.contain(codes[0]);
     await submit(page, {}, '/login', 'Log out');
@@ -63,7 +52,7 @@ describe('examples/web-app: recovery codes, in Chromium', function () {
     await upToRecoveryCode(page);
     await submit(page, { code: codes[0].toUpperCase().replace(/-/g, ' ') }, '/profile');
     expect(await page.textContent('h1')).to.equal('Hello, carol');
-    expect(users.get('carol')!.recoveryHashes).to.have.length(9);
+    expect(site.users.get('carol')!.recoveryHashes).to.have.length(9);
     await submit(page, {}, '/login', 'Log out');
 
     await upToRecoveryCode(page);
