@@ -1,7 +1,7 @@
-import { Jam, type JwtListOptions, type JwtOptions } from 'koa-jam';
+import type { Jam, JwtListOptions, JwtOptions } from 'koa-jam';
 import { SECRET } from './keys.js';
 import type { RedisServer } from '../../test-support/redis-server.js';
-import { STORE_KINDS, type StoreKind, type StoreUnderTest } from './store-kinds.js';
+import { STORE_KINDS, jamsOnStore, type StoreKind } from './store-kinds.js';
 
 export interface ListJams {
   /** A Jam (HS256, SECRET) with a list of `type` on the suite's store; closed after the suite. */
@@ -18,28 +18,20 @@ export const REDIS_KIND = STORE_KINDS.find((kind) => kind.name === 'Redis')!;
 
 /** Registers before/after hooks in the calling suite that open the store `kind` and close what it opened. */
 export function useListJams(kind: StoreKind): ListJams {
-  let under: StoreUnderTest | undefined;
-  const opened: Jam[] = [];
-  before(async function () {
-    under = await kind.open(this);
-  });
-  after(async () => {
-    await Promise.all(opened.map((jam) => jam.close()));
-    await under?.close();
-  });
+  const shared = jamsOnStore(kind);
   return {
     get redis() {
-      return under?.redis;
+      return shared.sut?.redis;
     },
     get store() {
-      return under?.store;
+      return shared.sut?.store;
     },
-    advance: (ms) => under!.advance(ms),
+    advance: (ms) => shared.sut.advance(ms),
     jamWith(type, extra = {}, storeTimeout) {
-      const list = { type, store: under!.store, ...(storeTimeout === undefined ? {} : { storeTimeout }) };
-      const jam = new Jam({ jwt: { secretKey: SECRET, list, ...extra } });
-      opened.push(jam);
-      return jam;
+      return shared.open((store) => {
+        const list = { type, store, ...(storeTimeout === undefined ? {} : { storeTimeout }) };
+        return { jwt: { secretKey: SECRET, list, ...extra } };
+      });
     },
   };
 }

@@ -77,10 +77,10 @@ export const STORE_KINDS: StoreKind[] = [
 ];
 
 /**
- * For a describe block: opens `kind` before its specs, and `open()` makes a Jam of `config(store)` on it; every
- * Jam opened, then the store, is closed after the block.
+ * Registers before/after hooks in the calling suite: they open the store `kind`, then close every Jam `open`
+ * made on it, then the store.
  */
-export function jamsOnStore(kind: StoreKind, config: (store: string | undefined) => JamConfig) {
+export function jamsOnStore(kind: StoreKind) {
   let sut: StoreUnderTest | undefined;
   const jams: Jam[] = [];
   before(async function () {
@@ -91,10 +91,12 @@ export function jamsOnStore(kind: StoreKind, config: (store: string | undefined)
     await sut?.close();
   });
   return {
+    /** The suite's store, once the suite's `before` has run. */
     get sut(): StoreUnderTest {
       return sut!;
     },
-    open(): Jam {
+    /** A Jam of `config(store)`, with `store` the suite's `store` option. */
+    open(config: (store: string | undefined) => JamConfig): Jam {
       const jam = new Jam(config(sut!.store));
       jams.push(jam);
       return jam;

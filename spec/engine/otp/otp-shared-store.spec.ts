@@ -6,8 +6,8 @@ import { STORE_KINDS, jamsOnStore } from '../../helpers/store-kinds.js';
 
 for (const kind of STORE_KINDS.filter((k) => k.name !== 'memory')) {
   describe(`OTP limits shared through ${kind.name} (several instances)`, function () {
-    const shared = jamsOnStore(kind, (store) => ({ otp: { store, storeTimeout: 5000, maxAttempts: 2 } }));
-    const open = () => shared.open();
+    const shared = jamsOnStore(kind);
+    const open = () => shared.open((store) => ({ otp: { store, storeTimeout: 5000, maxAttempts: 2 } }));
 
     it('a code accepted through one instance is refused as a replay through another', async () => {
       const [a, b] = [open(), open()];

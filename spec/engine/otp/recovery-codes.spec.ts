@@ -164,8 +164,8 @@ describe('useRecoveryCode', () => {
 
 for (const kind of STORE_KINDS) {
   describe(`recovery codes shared through ${kind.name} (several instances)`, function () {
-    const shared = jamsOnStore(kind, (store) => ({ otp: { store, storeTimeout: 5000, maxAttempts: 2 } }));
-    const open = () => shared.open();
+    const shared = jamsOnStore(kind);
+    const open = () => shared.open((store) => ({ otp: { store, storeTimeout: 5000, maxAttempts: 2 } }));
 
     it('a code used through one instance is refused through another, and wrong codes lock in both', async () => {
       const a = open();
